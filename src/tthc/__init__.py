@@ -1,0 +1,1 @@
+"""Kiểm soát thủ tục hành chính và một cửa điện tử."""

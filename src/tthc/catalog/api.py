@@ -1,0 +1,117 @@
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from tthc.catalog import selectors
+from tthc.catalog.models import Procedure
+from tthc.core.errors import NotFound
+from tthc.org.models import Agency
+from tthc.catalog.schemas import (
+    AgencyOut,
+    FieldOut,
+    LevelName,
+    OnlineLevelName,
+    ProcedureDetail,
+    ProcedureSummary,
+    StatusName,
+)
+
+router = Router(tags=["Danh mục thủ tục hành chính"])
+
+
+class ProcedureFilters(Schema):
+    q: str = ""
+    level: LevelName | None = None
+    field: int | None = None
+    agency: str = ""
+    online_level: OnlineLevelName | None = None
+    status: StatusName | None = None
+
+
+class Pagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = 1
+        page_size: int = 20
+
+    def paginate_queryset(self, queryset, pagination, **params):
+        pagination.page_size = max(1, min(pagination.page_size, 100))
+        pagination.page = max(1, pagination.page)
+        self.page_size = pagination.page_size
+        return super().paginate_queryset(queryset, pagination, **params)
+
+
+def _summary(procedure: Procedure) -> dict:
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "levels": procedure.levels,
+        "field": procedure.field.name if procedure.field else None,
+        "status": procedure.status,
+        "online_level": procedure.online_level,
+        "boundary_free": procedure.boundary_free,
+        "version": procedure.current_version.number,
+    }
+
+
+@router.get("procedures", response=list[ProcedureSummary], summary="Tra cứu thủ tục")
+@paginate(Pagination)
+def list_procedures(request, filters: Query[ProcedureFilters]):
+    queryset = selectors.procedure_list(
+        q=filters.q,
+        level=filters.level or "",
+        field=filters.field,
+        agency=filters.agency,
+        online_level=filters.online_level or "",
+        status=filters.status or "",
+    )
+    return MappedQuerySet(queryset, _summary)
+
+
+class MappedQuerySet:
+    """A queryset seen through a function: pagination slices and counts it lazily."""
+
+    def __init__(self, queryset, function):
+        self.queryset = queryset
+        self.function = function
+
+    def __len__(self):
+        return self.queryset.count()
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, item):
+        return [self.function(row) for row in self.queryset[item]]
+
+
+@router.get("procedures/{code}", response=ProcedureDetail, summary="Chi tiết thủ tục")
+def get_procedure(request, code: str):
+    procedure = selectors.procedure_detail(code)
+    if procedure is None:
+        raise NotFound(f"Không tìm thấy thủ tục có mã '{code[:60]}'.")
+    return selectors.procedure_as_detail(procedure)
+
+
+@router.get("fields", response=list[FieldOut], summary="Lĩnh vực")
+def list_fields(request):
+    return list(selectors.field_list())
+
+
+@router.get("agencies", response=list[AgencyOut], summary="Cơ quan")
+@paginate(Pagination)
+def list_agencies(request, q: str = ""):
+    return MappedQuerySet(selectors.agency_list(q=q), _agency)
+
+
+def _agency(agency: Agency) -> dict:
+    return {
+        "code": agency.code,
+        "name": agency.name,
+        "kind": agency.kind,
+        "unit": agency.unit.name,
+        "parent": agency.parent.name if agency.parent else None,
+        "address": agency.address,
+        "phone": agency.phone,
+        "email": agency.email,
+    }
+
+

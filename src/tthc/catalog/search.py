@@ -1,0 +1,162 @@
+"""Procedure search: one interface over SQLite FTS5 and PostgreSQL full text + trigrams.
+
+Both sides are folded (`tthc.core.text.fold`): the stored `name_folded` / `body_folded` columns
+and the query, so "dang ky khai sinh" and "ĐĂNG KÝ KHAI SINH" are the same search. Ordering is
+explicit rather than left to one engine's scoring, so both databases agree:
+
+1. the code typed exactly, then codes starting with what was typed;
+2. the folded query as a phrase inside the name;
+3. every word of the query inside the name;
+4. the rest (matched in the body: steps, documents, legal bases, agencies...);
+
+then the engine's relevance (bm25 / ts_rank, name weighted above body), then the shorter name.
+Each word is matched as a prefix, so "khai si" finds "khai sinh" while typing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Length
+
+from tthc.core.text import fold, fold_words
+
+MAX_WORDS = 12
+_CODE_LIKE = re.compile(r"^\d\.\d{1,6}[\w.]*$")
+
+FTS_TABLE = "catalog_procedure_fts"
+
+
+def search_procedures(queryset: QuerySet, query: str) -> QuerySet:
+    """Filter `queryset` (of Procedure) to matches of `query`, best first."""
+    query = (query or "").strip()[:500]
+    words = fold_words(query)[:MAX_WORDS]
+    if not words:
+        return queryset
+    is_code = bool(_CODE_LIKE.match(query))
+    if connection.vendor == "postgresql":
+        matched, rank = _postgres(words)
+        rank_order = rank.desc()
+    else:
+        matched, rank = _sqlite(words)
+        rank_order = rank.asc()  # bm25: lower is better
+    condition = Q(pk__in=matched)
+    if is_code:
+        condition |= Q(code__startswith=query)
+    phrase = fold(" ".join(words))
+    all_words_in_name = Q()
+    for word in words:
+        all_words_in_name &= Q(name_folded__contains=word)
+    code_tiers = (
+        [When(code=query, then=Value(0)), When(code__startswith=query, then=Value(1))]
+        if is_code
+        else []
+    )
+    tier = Case(
+        *code_tiers,
+        When(name_folded__contains=phrase, then=Value(2)),
+        When(all_words_in_name, then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+    return (
+        queryset.filter(condition)
+        .annotate(search_tier=tier, search_rank=rank, name_length=Length("name"))
+        .order_by("search_tier", rank_order, "name_length", "code")
+    )
+
+
+def _sqlite(words: list[str]):
+    # Each word quoted (so FTS5 operators in user text are inert) and matched as a prefix.
+    expression = " ".join('"{}"*'.format(w.replace('"', '""')) for w in words)
+    matched = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
+    rank = Coalesce(
+        RawSQL(
+            f"SELECT bm25({FTS_TABLE}, 0.0, 10.0, 1.0) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid = catalog_procedure.id",
+            [expression],
+        ),
+        Value(0.0),
+    )
+    return matched, rank
+
+
+_PG_DOCUMENT = "to_tsvector('simple', name_folded || ' ' || body_folded)"
+
+
+def _postgres(words: list[str]):
+    # Folded words are made of \w characters only, so they cannot inject tsquery operators.
+    tsquery = " & ".join(f"{w}:*" for w in words)
+    matched = RawSQL(
+        f"SELECT id FROM catalog_procedure WHERE {_PG_DOCUMENT} @@ to_tsquery('simple', %s)",
+        [tsquery],
+    )
+    rank = RawSQL(
+        "ts_rank(setweight(to_tsvector('simple', catalog_procedure.name_folded), 'A') || "
+        "setweight(to_tsvector('simple', catalog_procedure.body_folded), 'B'), "
+        "to_tsquery('simple', %s))",
+        [tsquery],
+    )
+    return matched, rank
+
+
+def suggest_similar(queryset: QuerySet, query: str, limit: int = 5) -> QuerySet:
+    """Names close to a query that matched nothing (typos): trigrams on PostgreSQL,
+    any single word on SQLite."""
+    words = fold_words(query)[:MAX_WORDS]
+    if not words:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        similarity = RawSQL("word_similarity(%s, catalog_procedure.name_folded)", [" ".join(words)])
+        return (
+            queryset.annotate(similarity=similarity)
+            .filter(similarity__gt=0.3)
+            .order_by("-similarity", "code")[:limit]
+        )
+    any_word = Q()
+    for word in words:
+        if len(word) >= 3:
+            any_word |= Q(name_folded__contains=word)
+    if not any_word:
+        return queryset.none()
+    return queryset.filter(any_word).order_by(Length("name"), "code")[:limit]
+
+
+def index_procedure(procedure) -> None:
+    """Keep the engine's index in step with the folded columns (SQLite keeps a separate FTS
+    table; PostgreSQL indexes the columns themselves through an expression index)."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [procedure.pk])
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, code, name, body) VALUES (%s, %s, %s, %s)",
+            [procedure.pk, procedure.code, procedure.name_folded, procedure.body_folded],
+        )
+
+
+def unindex_procedure(procedure_id: int) -> None:
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [procedure_id])
+
+
+SQLITE_CREATE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} "
+    "USING fts5(code, name, body, tokenize='unicode61 remove_diacritics 2')"
+)
+SQLITE_DROP = f"DROP TABLE IF EXISTS {FTS_TABLE}"
+POSTGRES_CREATE = (
+    f"CREATE INDEX IF NOT EXISTS catalog_procedure_fulltext ON catalog_procedure "
+    f"USING gin ({_PG_DOCUMENT});"
+    "CREATE INDEX IF NOT EXISTS catalog_procedure_name_trgm ON catalog_procedure "
+    "USING gin (name_folded gin_trgm_ops);"
+)
+POSTGRES_DROP = (
+    "DROP INDEX IF EXISTS catalog_procedure_fulltext; "
+    "DROP INDEX IF EXISTS catalog_procedure_name_trgm;"
+)

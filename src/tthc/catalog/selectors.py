@@ -1,0 +1,99 @@
+"""Reads of the catalog. Lists cost a fixed number of queries whatever their length."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from tthc.catalog.models import Field, Procedure, ProcedureAgency, PublicationDecision
+from tthc.catalog.search import search_procedures
+from tthc.org.models import Agency
+
+
+def procedure_list(
+    *,
+    q: str = "",
+    level: str = "",
+    field: int | None = None,
+    agency: str = "",
+    online_level: str = "",
+    status: str = "",
+) -> QuerySet[Procedure]:
+    queryset = Procedure.objects.select_related("field", "current_version").defer(
+        "name_folded", "body_folded", "current_version__data", "current_version__source",
+        "current_version__diff",
+    )
+    if level:
+        queryset = queryset.filter(**{f"is_{level}_level": True})
+    if field:
+        queryset = queryset.filter(field_id=field)
+    if agency:
+        queryset = queryset.filter(agency_links__agency__code=agency).distinct()
+    if online_level:
+        queryset = queryset.filter(online_level=online_level)
+    if status:
+        queryset = queryset.filter(status=status)
+    if q:
+        return search_procedures(queryset, q)
+    return queryset.order_by("code")
+
+
+def procedure_detail(code: str) -> Procedure | None:
+    return (
+        Procedure.objects.select_related("field", "current_version")
+        .prefetch_related(
+            Prefetch(
+                "agency_links",
+                queryset=ProcedureAgency.objects.select_related("agency").order_by(
+                    "role", "agency__name"
+                ),
+            )
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+def procedure_decisions(procedure: Procedure) -> QuerySet[PublicationDecision]:
+    return (
+        PublicationDecision.objects.filter(
+            Q(versions__procedure=procedure) | Q(items__procedure=procedure)
+        )
+        .distinct()
+        .order_by("signed_on", "number")
+    )
+
+
+def field_list() -> QuerySet[Field]:
+    return Field.objects.annotate(procedure_count=Count("procedures")).order_by("name")
+
+
+def agency_list(*, q: str = "") -> QuerySet[Agency]:
+    queryset = Agency.objects.filter(is_active=True).select_related("unit", "parent")
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return queryset.order_by("unit__level", "name")
+
+
+def procedure_as_detail(procedure: Procedure) -> dict:
+    """The API detail record of a procedure (also the JSON export's record)."""
+    version = procedure.current_version
+    data = dict(version.data)
+    data.update(
+        code=procedure.code,
+        version=version.number,
+        updated_at=version.created_at,
+        agencies=[
+            {"code": link.agency.code, "name": link.agency.name, "role": link.role}
+            for link in procedure.agency_links.all()
+        ],
+        decisions=[
+            {
+                "number": d.number,
+                "issuer": d.issuer,
+                "signed_on": d.signed_on,
+                "effective_on": d.effective_on,
+            }
+            for d in procedure_decisions(procedure)
+        ],
+    )
+    return data

@@ -1,0 +1,136 @@
+"""Who may do what: the one place where permissions are decided.
+
+Each action lists the roles that grant it and whether the grant is province-wide or limited to
+the agency where the role is held (and the agencies below it). Superusers may do everything.
+Views and API handlers call `can()` / `require()`; nothing else checks roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tthc.core.errors import PermissionDenied
+from tthc.org.models import Agency, Membership, Role
+
+
+class Action(StrEnum):
+    CATALOG_IMPORT = "catalog.import"
+    CATALOG_EDIT = "catalog.edit"
+    CATALOG_PUBLISH = "catalog.publish"
+    CATALOG_EXPORT = "catalog.export"
+    CATALOG_VIEW_INTERNAL = "catalog.view_internal"
+    ORG_MANAGE_UNITS = "org.manage_units"
+    ORG_MANAGE_AGENCY = "org.manage_agency"
+    ORG_MANAGE_STAFF = "org.manage_staff"
+    CALENDAR_MANAGE = "workdays.manage_overrides"
+
+
+PROVINCE = "province"
+AGENCY = "agency"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    scope: str  # PROVINCE: anywhere; AGENCY: where the role is held, and below
+
+
+RULES: dict[Action, tuple[Grant, ...]] = {
+    Action.CATALOG_IMPORT: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+    ),
+    Action.CATALOG_EDIT: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+    ),
+    Action.CATALOG_PUBLISH: (Grant(Role.CONTROL_OFFICER, PROVINCE),),
+    Action.CATALOG_EXPORT: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+        Grant(Role.AGENCY_LEADER, PROVINCE),
+    ),
+    Action.CATALOG_VIEW_INTERNAL: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+        Grant(Role.AGENCY_LEADER, PROVINCE),
+        Grant(Role.SPECIALIST, PROVINCE),
+        Grant(Role.RECEPTION_OFFICER, PROVINCE),
+    ),
+    Action.ORG_MANAGE_UNITS: (Grant(Role.ADMINISTRATOR, PROVINCE),),
+    Action.ORG_MANAGE_AGENCY: (
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+    ),
+    Action.ORG_MANAGE_STAFF: (
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+    ),
+    Action.CALENDAR_MANAGE: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+    ),
+}
+
+DENIED_MESSAGES: dict[Action, str] = {
+    Action.CATALOG_IMPORT: "Bạn không có quyền nhập dữ liệu thủ tục hành chính.",
+    Action.CATALOG_EDIT: "Bạn không có quyền sửa thủ tục hành chính.",
+    Action.CATALOG_PUBLISH: "Chỉ cán bộ kiểm soát TTHC được ghi nhận quyết định công bố.",
+    Action.CATALOG_EXPORT: "Bạn không có quyền xuất dữ liệu thủ tục hành chính.",
+    Action.CATALOG_VIEW_INTERNAL: "Bạn không có quyền xem thông tin nội bộ của danh mục.",
+    Action.ORG_MANAGE_UNITS: "Chỉ quản trị hệ thống được quản lý đơn vị hành chính.",
+    Action.ORG_MANAGE_AGENCY: "Bạn không có quyền quản lý thông tin cơ quan này.",
+    Action.ORG_MANAGE_STAFF: "Bạn không có quyền quản lý cán bộ của cơ quan này.",
+    Action.CALENDAR_MANAGE: "Bạn không có quyền điều chỉnh lịch làm việc.",
+}
+
+
+def _ancestors_and_self(agency: Agency) -> set[int]:
+    ids: set[int] = set()
+    node: Agency | None = agency
+    while node is not None and node.pk not in ids:
+        ids.add(node.pk)
+        node = node.parent
+    return ids
+
+
+def can(user, action: Action, agency: Agency | None = None) -> bool:
+    """True when `user` may perform `action` (on `agency`, for agency-scoped grants)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    grants = RULES[action]
+    roles = {g.role for g in grants}
+    memberships = [m for m in _memberships(user) if m.role in roles]
+    for grant in grants:
+        for m in memberships:
+            if m.role != grant.role:
+                continue
+            if grant.scope == PROVINCE:
+                return True
+            if agency is not None and m.agency_id in _ancestors_and_self(agency):
+                return True
+    return False
+
+
+def require(user, action: Action, agency: Agency | None = None) -> None:
+    if not can(user, action, agency):
+        raise PermissionDenied(DENIED_MESSAGES[action])
+
+
+def _memberships(user) -> list[Membership]:
+    # Cached on the user object for the request: a page asks several questions.
+    cached = getattr(user, "_tthc_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).only("role", "agency_id"))
+        user._tthc_memberships = cached
+    return cached
+
+
+def roles_of(user) -> set[str]:
+    if not user or not user.is_authenticated:
+        return set()
+    return {m.role for m in _memberships(user)}

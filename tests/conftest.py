@@ -1,0 +1,21 @@
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(
+    os.environ.get("TTHC_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run inline in tests, so their effects can be asserted."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"dữ liệu dùng chung không có ở {SHARED_DATA} (chạy ngoài môi trường dự án)")
+    return SHARED_DATA
