@@ -9,9 +9,11 @@ SHARED_DATA = Path(
 
 
 @pytest.fixture(autouse=True)
-def _tasks_run_immediately(settings):
-    """Background tasks run inline in tests, so their effects can be asserted."""
+def _test_settings(settings):
+    """Background tasks run inline in tests, so their effects can be asserted; passwords hash
+    fast."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "Danh mục thủ tục hành chính, lịch làm việc và thời hạn giải quyết. "
-        "Lỗi trả về dạng `{\"detail\": ..., \"code\": ...}` với mã 4xx."
+        'Lỗi trả về dạng `{"detail": ..., "code": ...}` với mã 4xx.'
     ),
     urls_namespace="api",
 )

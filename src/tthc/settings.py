@@ -13,7 +13,7 @@ PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(environ.Env().str("TTHC_VAR_DIR", default=str(PROJECT_DIR / "var")))
 
 env = environ.Env()
-DEFAULT_SECRET_KEY = "insecure-dev-key-change-me"  # noqa: S105 - refused in production by a check
+DEFAULT_SECRET_KEY = "insecure-dev-key-change-me"
 
 TTHC_ENV = env.str("TTHC_ENV", default="development")
 DEBUG = env.bool("DEBUG", default=TTHC_ENV != "production")

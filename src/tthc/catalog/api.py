@@ -3,8 +3,6 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from tthc.catalog import selectors
 from tthc.catalog.models import Procedure
-from tthc.core.errors import NotFound
-from tthc.org.models import Agency
 from tthc.catalog.schemas import (
     AgencyOut,
     FieldOut,
@@ -14,6 +12,8 @@ from tthc.catalog.schemas import (
     ProcedureSummary,
     StatusName,
 )
+from tthc.core.errors import NotFound
+from tthc.org.models import Agency
 
 router = Router(tags=["Danh mục thủ tục hành chính"])
 
@@ -113,5 +113,3 @@ def _agency(agency: Agency) -> dict:
         "phone": agency.phone,
         "email": agency.email,
     }
-
-

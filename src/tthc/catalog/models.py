@@ -18,6 +18,7 @@ class Level(models.TextChoices):
     MINISTRY = "ministry", "Cấp Bộ"
     PROVINCE = "province", "Cấp Tỉnh"
     COMMUNE = "commune", "Cấp Xã"
+    OTHER = "other", "Cơ quan khác"
 
 
 class OnlineLevel(models.TextChoices):
@@ -70,7 +71,11 @@ class Procedure(TimeStampedModel):
     code = models.CharField("mã thủ tục", max_length=40, unique=True)
     name = models.CharField("tên thủ tục", max_length=1000)
     field = models.ForeignKey(
-        Field, verbose_name="lĩnh vực", null=True, blank=True, on_delete=models.PROTECT,
+        Field,
+        verbose_name="lĩnh vực",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="procedures",
     )
     levels = models.JSONField("cấp thực hiện", default=list)
@@ -81,10 +86,14 @@ class Procedure(TimeStampedModel):
         "tình trạng", max_length=20, choices=Status.choices, default=Status.PUBLISHED
     )
     online_level = models.CharField(
-        "mức độ dịch vụ công trực tuyến", max_length=10, choices=OnlineLevel.choices,
+        "mức độ dịch vụ công trực tuyến",
+        max_length=10,
+        choices=OnlineLevel.choices,
         default=OnlineLevel.NONE,
     )
-    boundary_free = models.BooleanField("tiếp nhận không phụ thuộc địa giới hành chính", default=False)
+    boundary_free = models.BooleanField(
+        "tiếp nhận không phụ thuộc địa giới hành chính", default=False
+    )
     agencies = models.ManyToManyField(
         Agency, through="ProcedureAgency", related_name="procedures", blank=True
     )
@@ -121,15 +130,23 @@ class ProcedureVersion(models.Model):
     content_hash = models.CharField(max_length=64)
     diff = models.JSONField("thay đổi so với phiên bản trước", default=dict)
     decision = models.ForeignKey(
-        PublicationDecision, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="versions", verbose_name="quyết định công bố",
+        PublicationDecision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name="quyết định công bố",
     )
     origin = models.CharField("nguồn", max_length=300, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
     created_at = models.DateTimeField("thời điểm", auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name="người thực hiện",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người thực hiện",
     )
 
     class Meta:
@@ -167,6 +184,9 @@ class ProcedureAgency(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.procedure_id} — {self.get_role_display()}"
+
 
 class DecisionAction(models.TextChoices):
     NEW = "new", "Ban hành mới"
@@ -184,7 +204,11 @@ class DecisionItem(models.Model):
     )
     action = models.CharField("nội dung", max_length=20, choices=DecisionAction.choices)
     replaces = models.ForeignKey(
-        Procedure, null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by",
+        Procedure,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
         verbose_name="thay thế thủ tục",
     )
     effective_on = models.DateField("ngày hiệu lực", null=True, blank=True)
@@ -197,3 +221,6 @@ class DecisionItem(models.Model):
                 fields=["decision", "procedure", "action"], name="one_item_per_action"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.procedure_id}"

@@ -9,7 +9,7 @@ from pydantic import Field as PydanticField
 
 ChannelKind = Literal["in_person", "online", "postal"]
 TimeUnit = Literal["working_days", "days", "hours", "months", "none"]
-LevelName = Literal["ministry", "province", "commune"]
+LevelName = Literal["ministry", "province", "commune", "other"]
 StatusName = Literal["published", "amended", "abolished"]
 OnlineLevelName = Literal["full", "partial", "none"]
 

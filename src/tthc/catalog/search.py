@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Length
 
@@ -78,8 +78,10 @@ def _sqlite(words: list[str]):
             f"SELECT bm25({FTS_TABLE}, 0.0, 10.0, 1.0) FROM {FTS_TABLE} "
             f"WHERE {FTS_TABLE} MATCH %s AND rowid = catalog_procedure.id",
             [expression],
+            output_field=FloatField(),
         ),
         Value(0.0),
+        output_field=FloatField(),
     )
     return matched, rank
 
@@ -99,6 +101,7 @@ def _postgres(words: list[str]):
         "setweight(to_tsvector('simple', catalog_procedure.body_folded), 'B'), "
         "to_tsquery('simple', %s))",
         [tsquery],
+        output_field=FloatField(),
     )
     return matched, rank
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from tthc.catalog.models import Field, Procedure, ProcedureAgency, PublicationDecision
+from tthc.catalog.models import (
+    DecisionItem,
+    Field,
+    Procedure,
+    ProcedureAgency,
+    ProcedureVersion,
+    PublicationDecision,
+)
 from tthc.catalog.search import search_procedures
 from tthc.org.models import Agency
 
@@ -19,7 +26,10 @@ def procedure_list(
     status: str = "",
 ) -> QuerySet[Procedure]:
     queryset = Procedure.objects.select_related("field", "current_version").defer(
-        "name_folded", "body_folded", "current_version__data", "current_version__source",
+        "name_folded",
+        "body_folded",
+        "current_version__data",
+        "current_version__source",
         "current_version__diff",
     )
     if level:
@@ -37,29 +47,39 @@ def procedure_list(
     return queryset.order_by("code")
 
 
-def procedure_detail(code: str) -> Procedure | None:
-    return (
-        Procedure.objects.select_related("field", "current_version")
-        .prefetch_related(
-            Prefetch(
-                "agency_links",
-                queryset=ProcedureAgency.objects.select_related("agency").order_by(
-                    "role", "agency__name"
-                ),
-            )
-        )
-        .filter(code=code)
-        .first()
+def procedures_with_details() -> QuerySet[Procedure]:
+    """Procedures with everything `procedure_as_detail` reads, in a fixed number of queries."""
+    return Procedure.objects.select_related("field", "current_version").prefetch_related(
+        Prefetch(
+            "agency_links",
+            queryset=ProcedureAgency.objects.select_related("agency").order_by(
+                "role", "agency__name"
+            ),
+        ),
+        Prefetch(
+            "versions",
+            queryset=ProcedureVersion.objects.filter(decision__isnull=False)
+            .select_related("decision")
+            .only("id", "procedure_id", "decision"),
+            to_attr="decided_versions",
+        ),
+        Prefetch(
+            "decision_items",
+            queryset=DecisionItem.objects.select_related("decision"),
+        ),
     )
 
 
-def procedure_decisions(procedure: Procedure) -> QuerySet[PublicationDecision]:
-    return (
-        PublicationDecision.objects.filter(
-            Q(versions__procedure=procedure) | Q(items__procedure=procedure)
-        )
-        .distinct()
-        .order_by("signed_on", "number")
+def procedure_detail(code: str) -> Procedure | None:
+    return procedures_with_details().filter(code=code).first()
+
+
+def procedure_decisions(procedure: Procedure) -> list[PublicationDecision]:
+    """The decisions that published or changed a procedure, oldest first (uses prefetches)."""
+    decisions = {v.decision.pk: v.decision for v in procedure.decided_versions}
+    decisions.update({i.decision.pk: i.decision for i in procedure.decision_items.all()})
+    return sorted(
+        decisions.values(), key=lambda d: (d.signed_on is None, d.signed_on or 0, d.number)
     )
 
 

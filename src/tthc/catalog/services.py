@@ -80,8 +80,13 @@ def _body_text(data: dict[str, Any]) -> str:
     parts += [f"{b['title']} {b['number']}" for b in data.get("legal_bases", [])]
     parts += [f"{r['name']} {r['code']}" for r in data.get("results", [])]
     for key in (
-        "requirements", "competent_agency", "implementing_agency", "authorised_agency",
-        "coordinating_agency", "keywords", "description",
+        "requirements",
+        "competent_agency",
+        "implementing_agency",
+        "authorised_agency",
+        "coordinating_agency",
+        "keywords",
+        "description",
     ):
         parts.append(data.get(key, ""))
     return fold(" ".join(p for p in parts if p))

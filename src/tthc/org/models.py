@@ -26,13 +26,20 @@ class AdministrativeUnit(TimeStampedModel):
     )
     level = models.CharField("cấp", max_length=10, choices=UnitLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="thuộc", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="thuộc",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True)
     successors = models.ManyToManyField(
-        "self", verbose_name="đơn vị kế thừa", symmetrical=False, blank=True,
+        "self",
+        verbose_name="đơn vị kế thừa",
+        symmetrical=False,
+        blank=True,
         related_name="predecessors",
     )
     legal_basis = models.CharField("căn cứ", max_length=200, blank=True)
@@ -67,18 +74,26 @@ class AgencyKind(models.TextChoices):
 
 class Agency(TimeStampedModel):
     code = models.CharField(
-        "mã định danh điện tử", max_length=40, unique=True,
+        "mã định danh điện tử",
+        max_length=40,
+        unique=True,
         help_text="Mã định danh dùng trao đổi dữ liệu, ví dụ 000.00.15.H15",
     )
     name = models.CharField("tên cơ quan", max_length=255)
     short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
     kind = models.CharField("loại", max_length=30, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="cơ quan cấp trên", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name="cơ quan cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name="địa bàn phục vụ", on_delete=models.PROTECT,
+        AdministrativeUnit,
+        verbose_name="địa bàn phục vụ",
+        on_delete=models.PROTECT,
         related_name="agencies",
     )
     address = models.CharField("địa chỉ", max_length=300, blank=True)
@@ -128,7 +143,9 @@ class Role(models.TextChoices):
 
 class Membership(TimeStampedModel):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="tài khoản", on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name="tài khoản",
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     agency = models.ForeignKey(
