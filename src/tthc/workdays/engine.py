@@ -9,7 +9,10 @@ Calendar
     2. caller-supplied :class:`Override` rows (local decisions), which always win.
 
     Package data is loaded once per year and shared by every calendar; each calendar caches
-    its merged view per year.
+    its merged view per year (under 1 ms a year), so build one calendar per set of
+    overrides and reuse it. Supported years: 1995-2100 (the package's lunar data).
+    The package (0.109) matches the official 2024-2026 schedules; tests pin them, so an
+    upgrade that changes them fails loudly, and an override corrects a wrong year at once.
 
 Receipt (Civil Code 2015 art. 147-148, office hours from :class:`OfficeHours`)
     Office hours are half-open intervals ``[start, end)``. A receipt outside them moves to
@@ -52,6 +55,12 @@ Classification
     today < d <= due date remain (default 1: due today or on the next working day);
     else "within_time".
 
+Explanation
+    ``Deadline.steps`` lists, in order: the receipt, how it was moved, every skipped day with
+    its reason, every counted day, every pause and what it added, and the deadline
+    ("Hạn giải quyết: 17 giờ 00 phút, ngày 21 tháng 02 năm 2024"); ``explanation`` is their
+    text.
+
 Datetimes are timezone-aware in Asia/Ho_Chi_Minh: naive inputs are taken as local time,
 aware inputs in other zones are converted. Validation errors raise :class:`DeadlineError`
 or :class:`CalendarError` with a Vietnamese message and the offending field name.
@@ -63,7 +72,7 @@ import calendar as _gregorian
 import enum
 import itertools
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
@@ -209,7 +218,7 @@ class _Day(NamedTuple):
     label: str  # "15/02/2024 (Thứ Năm)"
     reason: str | None  # WorkingCalendar.reason()
     off_reason: str | None  # reason shown when the day is skipped
-    skip_text: str | None
+    skip_step: Step | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +274,8 @@ class WorkingCalendar:
     def _day(self, day: date) -> _Day:
         info = self._days.get(day)
         if info is None:
+            if isinstance(day, datetime):  # a moment stands for its local date
+                return self._day(to_local(day).date())
             self._load_year(day.year)
             info = self._days[day]
         return info
@@ -283,10 +294,8 @@ class WorkingCalendar:
             for d, o in self.overrides.items()
             if d.year == year
         )
-        day = date(year, 1, 1)
-        while day.year == year:
+        for day in _days_of_year(year):
             self._days[day] = _describe_day(day, specials.get(day))
-            day += _ONE_DAY
 
     def is_working_day(self, day: date) -> bool:
         return self._day(day).is_working
@@ -323,16 +332,21 @@ class WorkingCalendar:
 
     def year_exceptions(self, year: int) -> list[DayException]:
         """Non-working weekdays and working weekend days of ``year``, by date."""
-        first = date(year, 1, 1)
-        days = (first + timedelta(days=offset) for offset in range(366))
         return [
-            DayException(d, info.is_working, info.reason or "")
-            for d in days
-            if d.year == year and (info := self._day(d)).is_working != (d.weekday() < 5)
+            DayException(day, info.is_working, info.reason or "")
+            for day in _days_of_year(year)
+            if (info := self._day(day)).is_working != (day.weekday() < 5)
         ]
 
 
 _ONE_DAY = timedelta(days=1)
+
+
+def _days_of_year(year: int) -> Iterator[date]:
+    day = date(year, 1, 1)
+    while day.year == year:
+        yield day
+        day += _ONE_DAY
 
 
 def _describe_day(day: date, special: _Special | None) -> _Day:
@@ -345,8 +359,8 @@ def _describe_day(day: date, special: _Special | None) -> _Day:
         is_working, reason, off_reason = True, None, None
     else:
         is_working, reason, off_reason = False, WEEKDAY_NAMES[weekday], "nghỉ cuối tuần"
-    skip_text = None if is_working else f"Bỏ qua {label}: {off_reason}"
-    return _Day(is_working, label, reason, off_reason, skip_text)
+    skip_step = None if is_working else Step(StepKind.SKIP, day, f"Bỏ qua {label}: {off_reason}")
+    return _Day(is_working, label, reason, off_reason, skip_step)
 
 
 # --------------------------------------------------------------------------- deadline types
@@ -513,6 +527,8 @@ def _parse_pauses(
     for index, pause in enumerate(pauses):
         where = f"pauses[{index}]"
         label = f"Tạm dừng thứ {index + 1}"
+        if not isinstance(pause, Pause):
+            raise DeadlineError(f"{label} không hợp lệ: {pause!r}.", where)
         start = to_local(pause.start, f"{where}.start")
         if start < received:
             raise DeadlineError(f"{label} bắt đầu trước thời điểm tiếp nhận hồ sơ.", where)
@@ -556,7 +572,7 @@ def _at(day: date, clock: time) -> datetime:
 def _effective_start(
     received: datetime, calendar: WorkingCalendar, hours: OfficeHours, steps: list[Step]
 ) -> datetime:
-    day, clock = received.date(), received.timetz().replace(tzinfo=None)
+    day, clock = received.date(), received.time()
     steps.append(Step(StepKind.RECEIVED, day, f"Tiếp nhận hồ sơ lúc {_fmt_moment(received)}"))
     if not calendar.is_working_day(day):
         why = f"vào ngày nghỉ ({calendar._day(day).off_reason})"
@@ -586,12 +602,13 @@ def _effective_start(
 
 def _next_working_day_logged(day: date, calendar: WorkingCalendar, steps: list[Step]) -> date:
     """The first working day after ``day``, logging each day skipped on the way."""
+    known = calendar._days  # hot loop: skip the method call when the year is loaded
     while True:
         day += _ONE_DAY
-        info = calendar._day(day)
+        info = known.get(day) or calendar._day(day)
         if info.is_working:
             return day
-        steps.append(Step(StepKind.SKIP, day, info.skip_text))
+        steps.append(info.skip_step)
 
 
 def _count_working_days(
@@ -608,7 +625,7 @@ def _count_working_days(
 def _roll_to_working_day(target: date, calendar: WorkingCalendar, steps: list[Step]) -> date:
     if calendar.is_working_day(target):
         return target
-    steps.append(Step(StepKind.SKIP, target, calendar._day(target).skip_text))
+    steps.append(calendar._day(target).skip_step)
     day = _next_working_day_logged(target, calendar, steps)
     steps.append(
         Step(
@@ -693,7 +710,7 @@ def _due_hours(
     moment = start
     while True:
         day = moment.date()
-        in_morning = moment.timetz().replace(tzinfo=None) < hours.morning_end
+        in_morning = moment.time() < hours.morning_end
         segment_end = _at(day, hours.morning_end if in_morning else hours.afternoon_end)
         available = segment_end - moment
         if remaining <= available:
@@ -716,7 +733,7 @@ def _due_same_day(
     start: datetime, amount: int, calendar: WorkingCalendar, hours: OfficeHours, steps: list[Step]
 ) -> datetime:
     day = start.date()
-    if start.timetz().replace(tzinfo=None) < hours.cutoff:
+    if start.time() < hours.cutoff:
         text = f"Tiếp nhận trước {_fmt_clock(hours.cutoff)}: giải quyết trong ngày {_fmt_day(day)}"
         steps.append(Step(StepKind.NOTE, day, text))
         return _at(day, hours.closing)
@@ -774,9 +791,7 @@ def _apply_pauses(
             )
         )
         if added:
-            new_day = _count_working_days(
-                due.date(), added, calendar, steps, "Ngày làm việc cộng thêm do tạm dừng"
-            )
+            new_day = _count_working_days(due.date(), added, calendar, steps, "Ngày cộng thêm")
             due = datetime.combine(new_day, due.timetz())
             total += added
     return due, total
@@ -787,7 +802,7 @@ def _apply_pauses(
 
 def compute_deadline(
     received_at: datetime,
-    amount: int | float | Fraction,
+    amount: numbers.Real,
     unit: Unit | str,
     calendar: WorkingCalendar,
     *,
@@ -798,7 +813,8 @@ def compute_deadline(
     """Deadline for a dossier received at ``received_at``; see the module docstring.
 
     ``as_of`` is only used (and then required) to provisionally close an open pause.
-    ``office_hours`` defaults to the calendar's.
+    ``office_hours`` defaults to the calendar's. Raises :class:`DeadlineError` on invalid
+    input, :class:`CalendarError` if counting leaves the supported years.
     """
     hours = calendar.office_hours if office_hours is None else office_hours
     if not isinstance(hours, OfficeHours):
