@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tthc.org",
     "tthc.workdays",
     "tthc.catalog",
+    "tthc.demo",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tthc.core.context_processors.site",
+                "tthc.org.context_processors.site",
             ],
         },
     },

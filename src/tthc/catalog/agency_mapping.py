@@ -139,9 +139,11 @@ class AgencyResolver:
             if agency_code and agency_code in self.by_code:
                 links.append((self.by_code[agency_code], AgencyRole.IMPLEMENTING))
             elif self.by_code:
+                text = (data.get("implementing_agency") or data.get("competent_agency") or "")[:120]
                 problems.append(
-                    "Không xác định được cơ quan cấp tỉnh thực hiện từ '"
-                    + (data.get("implementing_agency") or data.get("competent_agency") or "")[:120]
-                    + "': bổ sung tệp ánh xạ cơ quan."
+                    f"Không xác định được cơ quan cấp tỉnh thực hiện từ '{text}': "
+                    "bổ sung tệp ánh xạ cơ quan."
+                    if text
+                    else "Bản ghi không nêu cơ quan thực hiện cấp tỉnh: bổ sung tệp ánh xạ cơ quan."
                 )
         return list(dict.fromkeys(links)), problems

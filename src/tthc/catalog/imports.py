@@ -17,6 +17,7 @@ from typing import Any
 
 from tthc.catalog import services
 from tthc.catalog.agency_mapping import AgencyResolver, MappingFile
+from tthc.catalog.completeness import missing_components
 from tthc.catalog.importing import national_json, national_xlsx
 from tthc.catalog.models import Procedure
 from tthc.core.errors import ApplicationError
@@ -142,10 +143,13 @@ def import_national_record(
         return RecordReport(source, problems=[str(exc)])
     data = procedure_data_from_parsed(parsed)
     links, link_problems = resolver.resolve(parsed.code, data)
+    missing = missing_components(data, has_linked_agency=bool(links))
     line = RecordReport(
         source,
         code=parsed.code,
-        problems=[f"{p.component}: {p.message}" for p in parsed.problems] + link_problems,
+        problems=[f"{p.component}: {p.message}" for p in parsed.problems]
+        + link_problems
+        + ([f"Thiếu thành phần bắt buộc: {', '.join(missing)}."] if missing else []),
     )
     try:
         result = services.save_procedure(
@@ -182,7 +186,7 @@ def procedure_data_from_parsed(parsed) -> dict[str, Any]:
     has_online = any(c["channel"] == "online" for c in channels)
     return {
         "name": parsed.name,
-        "levels": list(parsed.levels),
+        "levels": list(parsed.levels) + (["other"] if parsed.other_levels else []),
         "field": parsed.field,
         "procedure_type": parsed.procedure_type,
         "subjects": list(parsed.subjects),

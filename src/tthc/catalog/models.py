@@ -69,7 +69,7 @@ class PublicationDecision(TimeStampedModel):
 
 class Procedure(TimeStampedModel):
     code = models.CharField("mã thủ tục", max_length=40, unique=True)
-    name = models.CharField("tên thủ tục", max_length=1000)
+    name = models.CharField("tên thủ tục", max_length=2000)
     field = models.ForeignKey(
         Field,
         verbose_name="lĩnh vực",

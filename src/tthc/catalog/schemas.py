@@ -53,7 +53,7 @@ class Result(Schema):
 class ProcedureData(Schema):
     """Every component of a procedure (DOMAIN §2). Stored as a version's `data`."""
 
-    name: str = PydanticField(min_length=1, max_length=1000)
+    name: str = PydanticField(min_length=1, max_length=2000)
     levels: list[LevelName] = []
     field: str = ""
     procedure_type: str = ""

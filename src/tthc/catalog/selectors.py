@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from tthc.catalog.models import (
     DecisionItem,
@@ -101,7 +102,7 @@ def procedure_as_detail(procedure: Procedure) -> dict:
     data.update(
         code=procedure.code,
         version=version.number,
-        updated_at=version.created_at,
+        updated_at=timezone.localtime(version.created_at).replace(microsecond=0),
         agencies=[
             {"code": link.agency.code, "name": link.agency.name, "role": link.role}
             for link in procedure.agency_links.all()

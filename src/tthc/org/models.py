@@ -101,6 +101,7 @@ class Agency(TimeStampedModel):
     email = models.EmailField("thư điện tử", blank=True)
     website = models.URLField("trang thông tin", blank=True)
     is_active = models.BooleanField("đang hoạt động", default=True)
+    note = models.TextField("ghi chú", blank=True)
 
     class Meta:
         verbose_name = "cơ quan"
@@ -118,7 +119,7 @@ class ReceptionPoint(TimeStampedModel):
         Agency, verbose_name="cơ quan", on_delete=models.CASCADE, related_name="reception_points"
     )
     name = models.CharField("tên", max_length=255)
-    address = models.CharField("địa chỉ", max_length=300)
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
     phone = models.CharField("điện thoại", max_length=50, blank=True)
     opening_hours = models.CharField("giờ tiếp nhận", max_length=200, blank=True)
     is_active = models.BooleanField("đang hoạt động", default=True)
