@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -14,11 +15,14 @@ from pydantic import ValidationError as PydanticValidationError
 from tthc.catalog import search
 from tthc.catalog.models import (
     AgencyRole,
+    DecisionAction,
+    DecisionItem,
     Field,
     Procedure,
     ProcedureAgency,
     ProcedureVersion,
     PublicationDecision,
+    Status,
 )
 from tthc.catalog.schemas import ProcedureData
 from tthc.core.errors import ValidationError
@@ -100,12 +104,125 @@ def get_or_create_field(name: str) -> Field | None:
     return field
 
 
+# Issuers named by the suffix of a decision number ("163/QĐ-BTP").
+ISSUERS_BY_SUFFIX = {
+    "BTP": "Bộ Tư pháp",
+    "BXD": "Bộ Xây dựng",
+    "BGTVT": "Bộ Giao thông vận tải",
+    "BNNMT": "Bộ Nông nghiệp và Môi trường",
+    "BCA": "Bộ Công an",
+    "BTC": "Bộ Tài chính",
+    "BCT": "Bộ Công Thương",
+    "BYT": "Bộ Y tế",
+    "BGDĐT": "Bộ Giáo dục và Đào tạo",
+    "BNV": "Bộ Nội vụ",
+    "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
+    "BKHCN": "Bộ Khoa học và Công nghệ",
+    "BQP": "Bộ Quốc phòng",
+    "BNG": "Bộ Ngoại giao",
+    "NHNN": "Ngân hàng Nhà nước Việt Nam",
+}
+
+
 def get_or_create_decision(number: str) -> PublicationDecision | None:
     number = normalize_space(number)[:80]
     if not number:
         return None
-    decision, _ = PublicationDecision.objects.get_or_create(number=number)
+    suffix = number.rsplit("-", 1)[-1].upper() if "-" in number else ""
+    decision, _ = PublicationDecision.objects.get_or_create(
+        number=number, defaults={"issuer": ISSUERS_BY_SUFFIX.get(suffix, "")}
+    )
     return decision
+
+
+@dataclass(frozen=True)
+class DecisionItemInput:
+    code: str
+    action: str  # DecisionAction value
+    replaces: str = ""  # code of the replaced procedure, for "replaced"
+    effective_on: date | None = None
+
+
+def record_decision(
+    *,
+    number: str,
+    signed_on: date,
+    issuer: str,
+    effective_on: date,
+    title: str = "",
+    items: list[DecisionItemInput],
+    user=None,
+) -> PublicationDecision:
+    """Record a publication decision and its items.
+
+    Abolished procedures (and procedures replaced by another) get a new version with status
+    "abolished"; amended ones get status "amended". Their content stays readable in every
+    version. All items apply or none does.
+    """
+    number = normalize_space(number)
+    if not number:
+        raise ValidationError("Thiếu số quyết định công bố.", field="number")
+    if effective_on < signed_on:
+        raise ValidationError(
+            "Ngày hiệu lực không thể trước ngày ban hành quyết định.", field="effective_on"
+        )
+    if not items:
+        raise ValidationError("Quyết định công bố phải có ít nhất một thủ tục.", field="items")
+    with transaction.atomic():
+        decision, _ = PublicationDecision.objects.update_or_create(
+            number=number,
+            defaults={
+                "signed_on": signed_on,
+                "issuer": normalize_space(issuer),
+                "effective_on": effective_on,
+                "title": normalize_space(title)[:500],
+            },
+        )
+        for item in items:
+            if item.action not in DecisionAction.values:
+                raise ValidationError(
+                    f"Nội dung '{item.action}' không hợp lệ.", field="items.action"
+                )
+            procedure = Procedure.objects.filter(code=item.code).first()
+            if procedure is None:
+                raise ValidationError(
+                    f"Không có thủ tục mã '{item.code}' trong danh mục.", field="items.code"
+                )
+            replaces = None
+            if item.action == DecisionAction.REPLACED:
+                replaces = Procedure.objects.filter(code=item.replaces).first()
+                if replaces is None:
+                    raise ValidationError(
+                        f"Không có thủ tục bị thay thế mã '{item.replaces}'.",
+                        field="items.replaces",
+                    )
+            DecisionItem.objects.get_or_create(
+                decision=decision,
+                procedure=procedure,
+                action=item.action,
+                defaults={"replaces": replaces, "effective_on": item.effective_on},
+            )
+            new_status = {
+                DecisionAction.AMENDED: Status.AMENDED,
+                DecisionAction.ABOLISHED: Status.ABOLISHED,
+            }.get(item.action)
+            if new_status:
+                _set_status(procedure, new_status, decision=decision, user=user)
+            if replaces is not None:
+                _set_status(replaces, Status.ABOLISHED, decision=decision, user=user)
+    return decision
+
+
+def _set_status(procedure: Procedure, status: str, *, decision, user) -> None:
+    data = dict(procedure.current_version.data, status=status)
+    save_procedure(
+        code=procedure.code,
+        data=data,
+        source=procedure.current_version.source,
+        decision=decision,
+        user=user,
+        note=f"Theo Quyết định {decision.number}",
+    )
 
 
 def save_procedure(
