@@ -66,3 +66,20 @@ def test_nothing_found_suggests_close_names(catalog):
 def test_search_follows_content_changes(catalog):
     make_procedure("1.001193", name="Thủ tục đăng ký lại khai sinh")
     assert codes("dang ky lai")[0] == "1.001193"
+
+
+@pytest.fixture
+def shipped_catalog():
+    """The 140 real records the project ships for the demo province."""
+    from tthc.catalog.imports import import_procedures
+    from tthc.demo.services import PROCEDURES_DIR
+
+    report = import_procedures([PROCEDURES_DIR])
+    assert report.counts["failed"] == 0
+
+
+def test_real_catalog_ranks_the_plain_procedure_first(shipped_catalog):
+    for query in ("dang ky khai sinh", "ĐĂNG KÝ KHAI SINH", "Đăng ký khai sinh", "1.001193"):
+        assert codes(query)[0] == "1.001193", query
+    assert codes("dang ky ket hon")[0] == "1.000894"
+    assert codes("DANG KY KET HON")[0] == "1.000894"

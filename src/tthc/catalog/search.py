@@ -9,7 +9,8 @@ explicit rather than left to one engine's scoring, so both databases agree:
 3. every word of the query inside the name;
 4. the rest (matched in the body: steps, documents, legal bases, agencies...);
 
-then the engine's relevance (bm25 / ts_rank, name weighted above body), then the shorter name.
+then, among name matches, the shorter name (the closest to the query), and the engine's
+relevance (bm25 / ts_rank, name weighted above body).
 Each word is matched as a prefix, so "khai si" finds "khai sinh" while typing.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Length
 
@@ -62,10 +63,18 @@ def search_procedures(queryset: QuerySet, query: str) -> QuerySet:
         default=Value(4),
         output_field=IntegerField(),
     )
+    # Among names that contain the query, the shortest is the closest ("Thủ tục đăng ký khai
+    # sinh" before "Thủ tục đăng ký khai sinh lưu động"); body-only matches go by relevance.
+    name_closeness = Case(
+        When(search_tier__lte=3, then=F("name_length")),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
     return (
         queryset.filter(condition)
         .annotate(search_tier=tier, search_rank=rank, name_length=Length("name"))
-        .order_by("search_tier", rank_order, "name_length", "code")
+        .annotate(name_closeness=name_closeness)
+        .order_by("search_tier", "name_closeness", rank_order, "code")
     )
 
 
