@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-pg bench lint format browser worker clean
+.PHONY: setup run test test-pg bench lint format runtime-deps system-deps debian-packages worker clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ setup: $(STAMP)
 	$(BIN)/tthc migrate --noinput -v 0
 	$(BIN)/tthc collectstatic --noinput -v 0
 
-run: setup
+run: setup runtime-deps
 	$(BIN)/tthc demo
 	@echo "Cổng thủ tục: http://127.0.0.1:$(PORT)/  ·  API: http://127.0.0.1:$(PORT)/api/v1/docs"
 	$(BIN)/tthc db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
@@ -28,17 +28,27 @@ run: setup
 worker: setup
 	$(BIN)/tthc db_worker
 
-# Debian's chromium for the browser tests (never a downloaded browser).
-browser:
-	@test -x /usr/bin/chromium || { \
-	  echo "Cài chromium (Debian) cho kiểm thử trình duyệt..."; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'; }
+# System packages from Debian: chromium for the browser tests (never a downloaded browser),
+# pango and fonts for WeasyPrint's PDFs, poppler-utils to render PDFs to PNG in tests.
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium poppler-utils
+runtime-deps:
+	@$(MAKE) --no-print-directory debian-packages PACKAGES="$(RUNTIME_PACKAGES)"
+system-deps:
+	@$(MAKE) --no-print-directory debian-packages PACKAGES="$(TEST_PACKAGES)"
+debian-packages:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Cài gói Debian: $$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
-test: setup browser
+test: setup system-deps
 	$(BIN)/python -m pytest -n auto -q
 
-test-pg: setup browser
+test-pg: setup system-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tthc} $(BIN)/python -m pytest -n auto -q
 
 bench: setup
