@@ -1,9 +1,8 @@
-from django.urls import path
+"""Catalog URLs, one module per area so each stays small: the public portal, the posting
+sheets (niêm yết) and catalog management for the procedure-control office."""
 
-from tthc.catalog import views
+from tthc.catalog.urls_public import urlpatterns as public
 
 app_name = "catalog"
 
-urlpatterns = [
-    path("", views.home, name="home"),
-]
+urlpatterns = [*public]
