@@ -5,6 +5,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from tthc.catalog.api import router as catalog_router
 from tthc.core.errors import ApplicationError
+from tthc.workdays.api import router as workdays_router
 
 api = NinjaAPI(
     title="TTHC — API kiểm soát thủ tục hành chính và một cửa điện tử",
@@ -35,3 +36,4 @@ def validation_error(request, exc: NinjaValidationError):
 
 
 api.add_router("/", catalog_router)
+api.add_router("/workdays/", workdays_router)

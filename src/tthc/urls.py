@@ -5,8 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tthc.api import api
+from tthc.core.views import health
 
 urlpatterns = [
+    path("healthz", health, name="health"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path(
@@ -16,6 +18,7 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("tthc.workdays.urls")),
     path("", include("tthc.catalog.urls")),
 ]
 
