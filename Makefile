@@ -45,10 +45,10 @@ debian-packages:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-test: setup system-deps
+test: setup system-deps node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest -n auto -q
 
-test-pg: setup system-deps
+test-pg: setup system-deps node_modules/axe-core/axe.min.js
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tthc} $(BIN)/python -m pytest -n auto -q
 
 bench: setup
@@ -64,3 +64,14 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+# axe-core (accessibility checks injected by Playwright in tests/e2e), pinned in package-lock.json.
+node_modules/axe-core/axe.min.js: package.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory debian-packages PACKAGES="nodejs npm"
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+# Full-page screenshots of every public page type, kept in docs/screenshots/ (look at them).
+.PHONY: screenshots
+screenshots: setup system-deps node_modules/axe-core/axe.min.js
+	TTHC_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/e2e/test_portal_e2e.py -q -p no:xdist

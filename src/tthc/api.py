@@ -5,6 +5,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from tthc.catalog.api import router as catalog_router
 from tthc.core.errors import ApplicationError
+from tthc.dossiers.api import router as dossiers_router
 from tthc.workdays.api import router as workdays_router
 
 api = NinjaAPI(
@@ -37,3 +38,4 @@ def validation_error(request, exc: NinjaValidationError):
 
 api.add_router("/", catalog_router)
 api.add_router("/workdays/", workdays_router)
+api.add_router("/dossiers/", dossiers_router)

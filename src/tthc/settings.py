@@ -30,12 +30,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
     "tthc.core",
     "tthc.org",
     "tthc.workdays",
     "tthc.catalog",
+    "tthc.dossiers",
     "tthc.demo",
 ]
 

@@ -2,9 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from tthc.api import api
+from tthc.catalog.sitemaps import SITEMAPS
 from tthc.core.views import health
 
 urlpatterns = [
@@ -18,7 +20,9 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("tthc.workdays.urls")),
+    path("", include("tthc.dossiers.urls")),
     path("", include("tthc.catalog.urls")),
 ]
 

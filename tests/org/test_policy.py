@@ -23,6 +23,9 @@ MATRIX = {
         Action.ORG_MANAGE_AGENCY: NO,
         Action.ORG_MANAGE_STAFF: NO,
         Action.CALENDAR_MANAGE: NO,
+        Action.DOSSIER_RECEIVE: OWN,
+        Action.DOSSIER_PROCESS: NO,
+        Action.DOSSIER_VIEW: OWN,
     },
     Role.SPECIALIST: {
         Action.CATALOG_IMPORT: NO,
@@ -34,6 +37,9 @@ MATRIX = {
         Action.ORG_MANAGE_AGENCY: NO,
         Action.ORG_MANAGE_STAFF: NO,
         Action.CALENDAR_MANAGE: NO,
+        Action.DOSSIER_RECEIVE: NO,
+        Action.DOSSIER_PROCESS: OWN,
+        Action.DOSSIER_VIEW: OWN,
     },
     Role.AGENCY_LEADER: {
         Action.CATALOG_IMPORT: NO,
@@ -45,6 +51,9 @@ MATRIX = {
         Action.ORG_MANAGE_AGENCY: OWN,
         Action.ORG_MANAGE_STAFF: OWN,
         Action.CALENDAR_MANAGE: OWN,
+        Action.DOSSIER_RECEIVE: NO,
+        Action.DOSSIER_PROCESS: OWN,
+        Action.DOSSIER_VIEW: OWN,
     },
     Role.CONTROL_OFFICER: {
         Action.CATALOG_IMPORT: P,
@@ -56,6 +65,9 @@ MATRIX = {
         Action.ORG_MANAGE_AGENCY: NO,
         Action.ORG_MANAGE_STAFF: NO,
         Action.CALENDAR_MANAGE: P,
+        Action.DOSSIER_RECEIVE: NO,
+        Action.DOSSIER_PROCESS: NO,
+        Action.DOSSIER_VIEW: P,
     },
     Role.EDITOR: {
         Action.CATALOG_IMPORT: NO,
@@ -67,6 +79,9 @@ MATRIX = {
         Action.ORG_MANAGE_AGENCY: NO,
         Action.ORG_MANAGE_STAFF: NO,
         Action.CALENDAR_MANAGE: NO,
+        Action.DOSSIER_RECEIVE: NO,
+        Action.DOSSIER_PROCESS: NO,
+        Action.DOSSIER_VIEW: NO,
     },
     Role.ADMINISTRATOR: {
         Action.CATALOG_IMPORT: P,
@@ -78,6 +93,9 @@ MATRIX = {
         Action.ORG_MANAGE_AGENCY: P,
         Action.ORG_MANAGE_STAFF: P,
         Action.CALENDAR_MANAGE: P,
+        Action.DOSSIER_RECEIVE: NO,
+        Action.DOSSIER_PROCESS: NO,
+        Action.DOSSIER_VIEW: NO,
     },
 }
 

@@ -139,6 +139,10 @@ class ProcedureVersion(models.Model):
     )
     origin = models.CharField("nguồn", max_length=300, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
+    # Set only when the version was saved before its decision took effect (a scheduled
+    # version): it is stored at once but becomes current on this date, through
+    # `services.apply_due_versions` (daily job, task, and lazily on public reads).
+    effective_from = models.DateField("có hiệu lực từ", null=True, blank=True)
     created_at = models.DateTimeField("thời điểm", auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -156,6 +160,7 @@ class ProcedureVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="one_version_number")
         ]
+        indexes = [models.Index(fields=["effective_from"], name="version_effective_from")]
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"
@@ -224,3 +229,53 @@ class DecisionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.procedure_id}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang nhập"
+    DONE = "done", "Hoàn tất"
+    FAILED = "failed", "Thất bại"
+
+
+class ImportJob(models.Model):
+    """One import started from the management screens: the uploaded files (under
+    MEDIA_ROOT/imports/), the progress of the background task and its per-record report."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người thực hiện",
+    )
+    created_at = models.DateTimeField("thời điểm tạo", auto_now_add=True)
+    started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
+    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
+    directory = models.CharField("thư mục lưu tệp", max_length=200)
+    files = models.JSONField("tệp", default=list)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    files_total = models.PositiveIntegerField("số tệp", default=0)
+    files_done = models.PositiveIntegerField("số tệp đã nhập", default=0)
+    counts = models.JSONField("số đếm", default=dict)
+    report = models.JSONField("báo cáo", default=dict)
+    error = models.TextField("lỗi", blank=True)
+
+    class Meta:
+        verbose_name = "lượt nhập thủ tục"
+        verbose_name_plural = "lượt nhập thủ tục"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Nhập #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.files_done / self.files_total) if self.files_total else 0

@@ -14,6 +14,7 @@ from tthc.catalog.models import (
     PublicationDecision,
 )
 from tthc.catalog.search import search_procedures
+from tthc.catalog.services import ensure_due_versions_applied
 from tthc.org.models import Agency
 
 
@@ -26,6 +27,7 @@ def procedure_list(
     online_level: str = "",
     status: str = "",
 ) -> QuerySet[Procedure]:
+    ensure_due_versions_applied()  # a decision that took effect today shows today
     queryset = Procedure.objects.select_related("field", "current_version").defer(
         "name_folded",
         "body_folded",
@@ -50,6 +52,7 @@ def procedure_list(
 
 def procedures_with_details() -> QuerySet[Procedure]:
     """Procedures with everything `procedure_as_detail` reads, in a fixed number of queries."""
+    ensure_due_versions_applied()  # a decision that took effect today shows today
     return Procedure.objects.select_related("field", "current_version").prefetch_related(
         Prefetch(
             "agency_links",
@@ -118,3 +121,36 @@ def procedure_as_detail(procedure: Procedure) -> dict:
         ],
     )
     return data
+
+
+# --- Public portal (views_public) ------------------------------------------------------------
+
+
+def public_agencies() -> QuerySet[Agency]:
+    """Active agencies with the number of procedures they apply, province level first."""
+    return (
+        Agency.objects.filter(is_active=True)
+        .select_related("unit")
+        .annotate(procedure_count=Count("procedure_links__procedure", distinct=True))
+        .order_by("unit__level", "name")
+    )
+
+
+def public_agency(code: str) -> Agency | None:
+    return (
+        Agency.objects.filter(code=code, is_active=True)
+        .select_related("unit", "parent")
+        .prefetch_related("reception_points")
+        .first()
+    )
+
+
+def life_event_procedures(event) -> QuerySet[Procedure]:
+    """The procedures of a life event (`tthc.catalog.life_events`): its fields, by folded name,
+    or its keywords inside the folded name."""
+    from tthc.core.text import fold
+
+    condition = Q(field__name_folded__in=[fold(name) for name in event.fields])
+    for keyword in event.keywords:
+        condition |= Q(name_folded__contains=fold(keyword))
+    return procedure_list().filter(condition).exclude(status="abolished")

@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
 from tthc.catalog import search
+from tthc.catalog.completeness import MANDATORY, missing_components
 from tthc.catalog.models import (
     AgencyRole,
     DecisionAction,
     DecisionItem,
     Field,
+    ImportJob,
+    ImportStatus,
+    Level,
+    OnlineLevel,
     Procedure,
     ProcedureAgency,
     ProcedureVersion,
@@ -25,9 +37,12 @@ from tthc.catalog.models import (
     Status,
 )
 from tthc.catalog.schemas import ProcedureData
-from tthc.core.errors import ValidationError
+from tthc.core.errors import Conflict, NotFound, ValidationError
 from tthc.core.text import fold, normalize_space
 from tthc.org.models import Agency
+from tthc.org.policy import Action, require
+
+logger = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -57,6 +72,114 @@ def diff_data(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, A
     for key in sorted(set(old) | set(new)):
         if old.get(key) != new.get(key):
             changes[key] = {"old": old.get(key), "new": new.get(key)}
+    return changes
+
+
+COMPONENT_LABELS = {
+    "name": "Tên thủ tục",
+    "levels": "Cấp thực hiện",
+    "field": "Lĩnh vực",
+    "procedure_type": "Loại thủ tục",
+    "subjects": "Đối tượng thực hiện",
+    "status": "Tình trạng",
+    "online_level": "Dịch vụ công trực tuyến",
+    "boundary_free": "Không phụ thuộc địa giới hành chính",
+    "steps": "Trình tự thực hiện",
+    "channels": "Cách thức thực hiện",
+    "documents": "Thành phần hồ sơ",
+    "legal_bases": "Căn cứ pháp lý",
+    "results": "Kết quả",
+    "requirements": "Yêu cầu, điều kiện",
+    "competent_agency": "Cơ quan có thẩm quyền",
+    "implementing_agency": "Cơ quan thực hiện",
+    "authorised_agency": "Cơ quan được ủy quyền",
+    "coordinating_agency": "Cơ quan phối hợp",
+    "reception_address": "Địa chỉ tiếp nhận",
+    "related_procedures": "Thủ tục liên quan",
+    "keywords": "Từ khóa",
+    "description": "Mô tả",
+    "decision_number": "Số quyết định công bố",
+}
+_CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính"}
+
+
+VALUE_LABELS = {
+    "status": dict(Status.choices),
+    "online_level": dict(OnlineLevel.choices),
+    "levels": dict(Level.choices),
+}
+
+
+def _value_text(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return str(VALUE_LABELS.get(key, {}).get(value, value))
+
+
+def _row_text(key: str, item: Any) -> str:
+    """One row of a list component as a line a person reads."""
+    if not isinstance(item, dict):
+        return _value_text(key, item)
+    if key == "channels":
+        time = item.get("processing_time") or {}
+        fees = ", ".join(
+            f.get("text") or f"{f.get('amount_vnd')} đồng" for f in item.get("fees", [])
+        )
+        when = time.get("text") or f"{time.get('amount') or ''} {time.get('unit', '')}".strip()
+        parts = [_CHANNELS.get(item.get("channel"), item.get("channel", "")), when, fees]
+        if item.get("description"):
+            parts.append(item["description"])
+        return " — ".join(p for p in parts if p)
+    if key == "documents":
+        counts = []
+        if item.get("originals"):
+            counts.append(f"{item['originals']} bản chính")
+        if item.get("copies"):
+            counts.append(f"{item['copies']} bản sao")
+        text = item.get("name", "")
+        if item.get("group"):
+            text = f"[{item['group']}] {text}"
+        return text + (f" ({', '.join(counts)})" if counts else "")
+    if key == "legal_bases":
+        return " — ".join(p for p in (item.get("number", ""), item.get("title", "")) if p)
+    if key == "results":
+        return " — ".join(p for p in (item.get("name", ""), item.get("code", "")) if p)
+    return canonical_json(item)
+
+
+def readable_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """A per-component diff two versions can be compared by: for list components the rows
+    removed and added (and how many are unchanged), for the others the old and new text."""
+    changes = []
+    for key, change in diff_data(old, new).items():
+        before, after = change["old"], change["new"]
+        label = COMPONENT_LABELS.get(key, key)
+        if isinstance(before, list) or isinstance(after, list):
+            old_rows = [_row_text(key, i) for i in before or []]
+            new_rows = [_row_text(key, i) for i in after or []]
+            kept = [r for r in new_rows if r in old_rows]
+            changes.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "kind": "list",
+                    "removed": [r for r in old_rows if r not in new_rows],
+                    "added": [r for r in new_rows if r not in old_rows],
+                    "unchanged": len(kept),
+                }
+            )
+        else:
+            changes.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "kind": "text",
+                    "old": _value_text(key, before),
+                    "new": _value_text(key, after),
+                }
+            )
     return changes
 
 
@@ -206,22 +329,25 @@ def record_decision(
                 DecisionAction.AMENDED: Status.AMENDED,
                 DecisionAction.ABOLISHED: Status.ABOLISHED,
             }.get(item.action)
+            when = item.effective_on or effective_on
             if new_status:
-                _set_status(procedure, new_status, decision=decision, user=user)
+                _set_status(procedure, new_status, decision=decision, user=user, when=when)
             if replaces is not None:
-                _set_status(replaces, Status.ABOLISHED, decision=decision, user=user)
+                _set_status(replaces, Status.ABOLISHED, decision=decision, user=user, when=when)
     return decision
 
 
-def _set_status(procedure: Procedure, status: str, *, decision, user) -> None:
-    data = dict(procedure.current_version.data, status=status)
+def _set_status(procedure: Procedure, status: str, *, decision, user, when=None) -> None:
+    latest = _latest_version(procedure)
+    data = dict(latest.data, status=status)
     save_procedure(
         code=procedure.code,
         data=data,
-        source=procedure.current_version.source,
+        source=latest.source,
         decision=decision,
         user=user,
         note=f"Theo Quyết định {decision.number}",
+        effective_from=when,
     )
 
 
@@ -235,21 +361,30 @@ def save_procedure(
     agencies: list[tuple[Agency, str]] | None = None,
     user=None,
     note: str = "",
+    effective_from: date | None = None,
 ) -> SaveResult:
     """Store `data` as the procedure's content.
 
     Creates the procedure (version 1) if the code is new, appends one version if the content
-    differs from the current one, and does nothing if it is the same (imports are idempotent).
+    differs from the latest one, and does nothing if it is the same (imports are idempotent).
     `agencies`, when given, replaces the procedure's links to the province's agencies.
+
+    A version whose effective date (`effective_from`, else the decision's `effective_on`) is
+    after today is stored but not made current: it is *scheduled*, and `apply_due_versions`
+    makes it current on that date. The public pages show the current version until then.
+    A new procedure's first version is always current (there is nothing older to show).
     """
     code = normalize_space(code)
     if not code:
         raise ValidationError("Thiếu mã thủ tục.", field="code")
     canonical = validate_data(data)
     digest = content_hash(canonical)
+    if effective_from is None and decision is not None:
+        effective_from = decision.effective_on
+    scheduled = effective_from is not None and effective_from > timezone.localdate()
     with transaction.atomic():
         procedure = Procedure.objects.select_for_update().filter(code=code).first()
-        current = procedure.current_version if procedure else None
+        current = _latest_version(procedure) if procedure else None
         if current is not None and current.content_hash == digest:
             if agencies is not None:
                 _link_agencies(procedure, agencies)
@@ -275,12 +410,66 @@ def save_procedure(
             decision=decision,
             origin=origin[:300],
             note=note[:500],
+            effective_from=effective_from if (scheduled and current is not None) else None,
             created_by=user if (user is not None and user.is_authenticated) else None,
         )
-        _apply_current(procedure, version)
+        if not scheduled or current is None:
+            _apply_current(procedure, version)
         if agencies is not None:
             _link_agencies(procedure, agencies)
         return SaveResult(procedure, outcome, version)
+
+
+def _latest_version(procedure: Procedure) -> ProcedureVersion | None:
+    """The highest-numbered version, scheduled or not: new versions follow it."""
+    return procedure.versions.order_by("-number").first()
+
+
+def due_versions(today: date) -> QuerySet[ProcedureVersion]:
+    """Scheduled versions whose date has come and that are newer than their procedure's
+    current version."""
+    return ProcedureVersion.objects.filter(
+        effective_from__isnull=False,
+        effective_from__lte=today,
+        number__gt=F("procedure__current_version__number"),
+    )
+
+
+def due_versions_pending() -> QuerySet[ProcedureVersion]:
+    """Scheduled versions not yet current (whatever their date)."""
+    return ProcedureVersion.objects.filter(
+        effective_from__isnull=False,
+        number__gt=F("procedure__current_version__number"),
+    )
+
+
+def apply_due_versions(today: date | None = None) -> list[ProcedureVersion]:
+    """Make current every scheduled version whose effective date is on or before `today`
+    (the newest due one per procedure), updating the list columns and the search index.
+
+    Idempotent and safe to run concurrently (row locks on the procedures): run daily by
+    `tthc apply-scheduled-versions`, by the task `apply_due_versions_task`, and lazily by the
+    public selectors so a page is right on the day even if the job did not run.
+    """
+    today = today or timezone.localdate()
+    procedure_ids = sorted(set(due_versions(today).values_list("procedure_id", flat=True)))
+    applied = []
+    for procedure_id in procedure_ids:
+        with transaction.atomic():
+            procedure = Procedure.objects.select_for_update().get(pk=procedure_id)
+            version = due_versions(today).filter(procedure=procedure).order_by("-number").first()
+            if version is None:  # applied by another process meanwhile
+                continue
+            _apply_current(procedure, version)
+            applied.append(version)
+    return applied
+
+
+def ensure_due_versions_applied() -> None:
+    """For read paths: one cheap query, and the scheduling work only when something is due."""
+    today = timezone.localdate()
+    if due_versions(today).exists():
+        apply_due_versions(today)
 
 
 def _apply_current(procedure: Procedure, version: ProcedureVersion) -> None:
@@ -311,3 +500,238 @@ def _link_agencies(procedure: Procedure, agencies: list[tuple[Agency, str]]) -> 
     ProcedureAgency.objects.bulk_create(
         [ProcedureAgency(procedure=procedure, agency_id=a, role=r) for a, r in wanted - existing]
     )
+
+
+# --- Catalog management (procedure-control office) ------------------------------------------
+
+CODE_PATTERN = re.compile(r"^\d\.\d{6}(\.[\w.]+)?$")
+
+
+class MissingComponents(ValidationError):
+    """A record without one of the mandatory components (a)–(g); `missing` lists their keys
+    (`tthc.catalog.completeness.MANDATORY`)."""
+
+    def __init__(self, missing: list[str]):
+        labels = [MANDATORY[key] for key in missing]
+        super().__init__(
+            "Chưa lưu được: thủ tục thiếu thành phần bắt buộc " + ", ".join(labels) + ".",
+            field=missing[0],
+            code="incomplete",
+        )
+        self.missing = missing
+
+
+def edit_procedure(
+    *,
+    user,
+    code: str,
+    data: dict[str, Any] | ProcedureData,
+    agencies: list[tuple[Agency, str]] | None = None,
+    decision: PublicationDecision | None = None,
+    note: str = "",
+    create: bool = False,
+) -> SaveResult:
+    """Create (`create=True`) or edit a procedure from the management screens.
+
+    Refuses a record missing a mandatory component (Decree 63/2010 art. 8.2 (a)–(g)) with a
+    message naming each one, a new code that is malformed or taken, and any change to an
+    abolished procedure (it stays readable, never edited).
+    """
+    require(user, Action.CATALOG_EDIT)
+    code = normalize_space(code)
+    canonical = validate_data(data)
+    has_link = bool(agencies) if agencies is not None else False
+    if not create and agencies is None:
+        has_link = ProcedureAgency.objects.filter(procedure__code=code).exists()
+    keys_by_label = {label: key for key, label in MANDATORY.items()}
+    missing = [
+        keys_by_label[label] for label in missing_components(canonical, has_linked_agency=has_link)
+    ]
+    if missing:
+        raise MissingComponents(missing)
+    existing = Procedure.objects.filter(code=code).first()
+    if create:
+        if not CODE_PATTERN.match(code):
+            raise ValidationError(
+                "Mã thủ tục gồm một chữ số, dấu chấm và sáu chữ số, ví dụ 1.001193.", field="code"
+            )
+        if existing is not None:
+            raise Conflict(f"Đã có thủ tục mã {code} trong danh mục.", field="code")
+    else:
+        if existing is None:
+            raise NotFound(f"Không có thủ tục mã '{code}' trong danh mục.")
+        if existing.status == Status.ABOLISHED:
+            raise ValidationError(
+                "Thủ tục đã bãi bỏ: chỉ xem được nội dung và lịch sử, không sửa được.",
+                code="abolished",
+            )
+        # The status is set by publication decisions, never by editing the content.
+        canonical["status"] = _latest_version(existing).data.get("status", existing.status)
+    return save_procedure(
+        code=code,
+        data=canonical,
+        source=_latest_version(existing).source if existing else {},
+        origin="Quản lý danh mục",
+        decision=decision,
+        agencies=agencies,
+        user=user,
+        note=note or ("Tạo mới" if create else "Sửa nội dung"),
+    )
+
+
+def abolish_procedure(
+    *, user, code: str, number: str, signed_on: date, issuer: str, effective_on: date
+) -> PublicationDecision:
+    """Abolish a procedure by the decision that abolishes it (the content stays readable)."""
+    require(user, Action.CATALOG_PUBLISH)
+    procedure = Procedure.objects.filter(code=code).first()
+    if procedure is None:
+        raise NotFound(f"Không có thủ tục mã '{code}' trong danh mục.")
+    if procedure.status == Status.ABOLISHED:
+        raise ValidationError("Thủ tục này đã bãi bỏ.", code="abolished")
+    return record_decision(
+        number=number,
+        signed_on=signed_on,
+        issuer=issuer,
+        effective_on=effective_on,
+        items=[DecisionItemInput(code, DecisionAction.ABOLISHED)],
+        user=user,
+    )
+
+
+def publish_decision(*, user, **arguments) -> PublicationDecision:
+    """`record_decision` for the management screens: only the control officer may."""
+    require(user, Action.CATALOG_PUBLISH)
+    return record_decision(user=user, **arguments)
+
+
+# --- Import from the management screens -----------------------------------------------------
+
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+UPLOAD_MAX_FILES = 20
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    size: int
+    chunks: Any  # callable returning an iterator of bytes (Django's UploadedFile.chunks)
+    head: bytes  # the first bytes, for the type check
+
+
+def _check_upload(upload: Upload) -> str:
+    """The safe stored name of an upload, or a ValidationError saying why it is refused."""
+    original = Path(upload.name).name
+    suffix = Path(original).suffix.lower()
+    if suffix not in (".json", ".xlsx"):
+        raise ValidationError(
+            f"Tệp “{original}”: chỉ nhận tệp .json hoặc .xlsx.", field="files", code="type"
+        )
+    if upload.size > UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            f"Tệp “{original}” quá lớn ({upload.size / 1024 / 1024:.1f} MB, tối đa "
+            f"{UPLOAD_MAX_BYTES // 1024 // 1024} MB).",
+            field="files",
+            code="size",
+        )
+    if upload.size == 0:
+        raise ValidationError(f"Tệp “{original}” rỗng.", field="files", code="empty")
+    head = upload.head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if suffix == ".xlsx" and not upload.head.startswith(b"PK\x03\x04"):
+        raise ValidationError(
+            f"Tệp “{original}” không phải tệp Excel (.xlsx) hợp lệ.", field="files", code="type"
+        )
+    if suffix == ".json" and head[:1] not in (b"{", b"["):
+        raise ValidationError(
+            f"Tệp “{original}” không phải tệp JSON (phải bắt đầu bằng {{ hoặc [).",
+            field="files",
+            code="type",
+        )
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", fold(Path(original).stem)).strip("-.")[:80]
+    return f"{stem or 'tep'}{suffix}"
+
+
+def start_import(*, user, uploads: list[Upload]) -> ImportJob:
+    """Store the uploaded files under MEDIA_ROOT/imports/<job>/ and queue their import.
+
+    Every file is checked (type by name and content, size) before anything is stored; the
+    import itself runs in the background task `run_import_job` and records its progress and
+    per-record report on the job.
+    """
+    require(user, Action.CATALOG_IMPORT)
+    if not uploads:
+        raise ValidationError("Chọn ít nhất một tệp để nhập.", field="files")
+    if len(uploads) > UPLOAD_MAX_FILES:
+        raise ValidationError(
+            f"Mỗi lần nhập tối đa {UPLOAD_MAX_FILES} tệp.", field="files", code="too_many"
+        )
+    names = []
+    for upload in uploads:
+        name = _check_upload(upload)
+        while name in names:
+            name = f"{Path(name).stem}-{len(names)}{Path(name).suffix}"
+        names.append(name)
+    directory = f"imports/{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
+    target = Path(settings.MEDIA_ROOT) / directory
+    target.mkdir(parents=True, exist_ok=True)
+    for upload, name in zip(uploads, names, strict=True):
+        with (target / name).open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+    job = ImportJob.objects.create(
+        created_by=user,
+        directory=directory,
+        files=[
+            {"name": name, "original": Path(u.name).name}
+            for u, name in zip(uploads, names, strict=True)
+        ],
+        files_total=len(names),
+    )
+    from tthc.catalog.tasks import run_import_job  # tasks import this module
+
+    run_import_job.enqueue(job.pk)
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def run_import(job_id: int) -> ImportJob:
+    """Import the files of a job, recording progress file by file, then the report."""
+    from tthc.catalog.imports import import_procedures
+
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return job
+    root = Path(settings.MEDIA_ROOT) / job.directory
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), files_done=0
+    )
+    done = 0
+
+    def progress(_path) -> None:
+        nonlocal done
+        done += 1
+        ImportJob.objects.filter(pk=job.pk).update(files_done=done)
+
+    try:
+        report = import_procedures(
+            [root / f["name"] for f in job.files], user=job.created_by, on_file=progress
+        )
+    except Exception as exc:  # the job must end in a state the status page can show
+        logger.exception("Import job %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
+        )
+        return ImportJob.objects.get(pk=job.pk)
+    prefix = f"{root}/"
+    records = [
+        {**r.__dict__, "source": r.source.replace(prefix, "")}
+        for r in report.records
+        if r.outcome == "failed" or r.problems
+    ]
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE,
+        finished_at=timezone.now(),
+        files_done=job.files_total,
+        counts=dict(report.counts),
+        report={"summary": report.summary(), "records": records},
+    )
+    return ImportJob.objects.get(pk=job.pk)

@@ -24,6 +24,9 @@ class Action(StrEnum):
     ORG_MANAGE_AGENCY = "org.manage_agency"
     ORG_MANAGE_STAFF = "org.manage_staff"
     CALENDAR_MANAGE = "workdays.manage_overrides"
+    DOSSIER_RECEIVE = "dossiers.receive"
+    DOSSIER_PROCESS = "dossiers.process"
+    DOSSIER_VIEW = "dossiers.view"
 
 
 PROVINCE = "province"
@@ -72,6 +75,18 @@ RULES: dict[Action, tuple[Grant, ...]] = {
         Grant(Role.ADMINISTRATOR, PROVINCE),
         Grant(Role.AGENCY_LEADER, AGENCY),
     ),
+    # Dossiers: only staff of the agency concerned (and of the agencies above it).
+    Action.DOSSIER_RECEIVE: (Grant(Role.RECEPTION_OFFICER, AGENCY),),
+    Action.DOSSIER_PROCESS: (
+        Grant(Role.SPECIALIST, AGENCY),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+    ),
+    Action.DOSSIER_VIEW: (
+        Grant(Role.RECEPTION_OFFICER, AGENCY),
+        Grant(Role.SPECIALIST, AGENCY),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+    ),
 }
 
 DENIED_MESSAGES: dict[Action, str] = {
@@ -84,6 +99,11 @@ DENIED_MESSAGES: dict[Action, str] = {
     Action.ORG_MANAGE_AGENCY: "Bạn không có quyền quản lý thông tin cơ quan này.",
     Action.ORG_MANAGE_STAFF: "Bạn không có quyền quản lý cán bộ của cơ quan này.",
     Action.CALENDAR_MANAGE: "Bạn không có quyền điều chỉnh lịch làm việc.",
+    Action.DOSSIER_RECEIVE: "Chỉ công chức tiếp nhận của cơ quan tiếp nhận hồ sơ được thực hiện "
+    "thao tác này.",
+    Action.DOSSIER_PROCESS: "Chỉ cán bộ của cơ quan đang chịu trách nhiệm xử lý hồ sơ được thực "
+    "hiện thao tác này.",
+    Action.DOSSIER_VIEW: "Bạn không có quyền xem hồ sơ này.",
 }
 
 

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class DossiersConfig(AppConfig):
+    name = "tthc.dossiers"
+    verbose_name = "Hồ sơ một cửa"
+
+    def ready(self) -> None:
+        from tthc.workdays.registry import DeadlineSource, register
+
+        from . import deadlines, selectors, services
+
+        # A calendar change recomputes the open dossiers' deadlines with the resolving agency's
+        # calendar; the registry logs old -> new (DeadlineChange) and the store appends an event.
+        register(
+            DeadlineSource(
+                label="dossiers.dossier",
+                verbose_name="Hồ sơ",
+                open_records=selectors.open_dossiers,
+                agency_of=lambda dossier: dossier.resolving_agency_id,
+                current_due=lambda dossier: dossier.due_at,
+                compute_due=lambda dossier, calendar: deadlines.compute(dossier, calendar=calendar),
+                store_due=services.store_recomputed_deadline,
+                describe=lambda dossier: f"Hồ sơ {dossier.code}",
+            )
+        )

@@ -1,0 +1,67 @@
+"""Dossier codes (DOMAIN §4 **Rule**): `{agency identifier}-{yymmdd}-{nnnn}`, e.g.
+`000.00.15.H15-240202-0007`, the sequence counted per agency and day.
+
+The counter row of (agency, day) is incremented inside the caller's transaction: on PostgreSQL
+`select_for_update` serialises concurrent intakes on that row; on SQLite the settings open every
+transaction as IMMEDIATE, which takes the write lock at BEGIN. Numbers are never reused; a
+rolled-back intake rolls its increment back too, and a gap (e.g. a number taken by a transaction
+that later failed elsewhere) is harmless. The unique constraint on `Dossier.code` is the last
+guard: `services` retries with `resync_counter` if a code is somehow taken already.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from tthc.dossiers.models import Dossier, DossierCodeCounter
+from tthc.org.models import Agency
+
+SEQUENCE_DIGITS = 4
+
+
+def format_code(agency_code: str, day: date, sequence: int) -> str:
+    return f"{agency_code}-{day:%y%m%d}-{sequence:0{SEQUENCE_DIGITS}d}"
+
+
+def code_prefix(agency_code: str, day: date) -> str:
+    return f"{agency_code}-{day:%y%m%d}-"
+
+
+def _counter(agency: Agency, day: date) -> DossierCodeCounter:
+    counter = DossierCodeCounter.objects.select_for_update().filter(agency=agency, day=day).first()
+    if counter is not None:
+        return counter
+    try:
+        with transaction.atomic():
+            return DossierCodeCounter.objects.create(agency=agency, day=day, last=0)
+    except IntegrityError:  # created by a concurrent intake: wait for its lock
+        return DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
+
+
+def next_code(agency: Agency, day: date) -> str:
+    """Take the next number of (agency, day). Must run inside a transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_code() phải chạy trong một giao dịch.")
+    counter = _counter(agency, day)
+    DossierCodeCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return format_code(agency.code, day, counter.last)
+
+
+def resync_counter(agency: Agency, day: date) -> None:
+    """Move the counter past the highest code already used (after a unique-constraint clash,
+    e.g. codes imported from another system)."""
+    prefix = code_prefix(agency.code, day)
+    pattern = re.compile(re.escape(prefix) + r"(\d+)$")
+    highest = 0
+    for code in Dossier.objects.filter(code__startswith=prefix).values_list("code", flat=True):
+        match = pattern.match(code)
+        if match:
+            highest = max(highest, int(match.group(1)))
+    counter = _counter(agency, day)
+    if counter.last < highest:
+        DossierCodeCounter.objects.filter(pk=counter.pk).update(last=highest)

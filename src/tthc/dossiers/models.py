@@ -1,0 +1,266 @@
+"""One-stop dossiers (DOMAIN §4): the dossier, its append-only events, the checklist of
+documents received, the applicant's personal data (own model, so it can be masked and erased by
+the retention policy), the per-agency/day code counter and the log of staff reads of personal
+data.
+
+`Dossier.status` and `Dossier.due_at` are denormalised values derived from the events by the
+services (`tthc.dossiers.services`); nothing here holds a business rule.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from tthc.catalog.models import Procedure
+from tthc.org.models import Agency, ReceptionPoint
+
+
+class Channel(models.IntegerChoices):
+    """Codes of the national portal (DOMAIN §4)."""
+
+    IN_PERSON = 1, "Trực tiếp"
+    ONLINE = 2, "Trực tuyến"
+    POSTAL = 3, "Dịch vụ bưu chính công ích"
+
+
+class Status(models.IntegerChoices):
+    """Status codes synchronised with the national portal (DOMAIN §4)."""
+
+    SUBMITTED = 1, "Mới nộp"
+    RECEIVED = 2, "Đã tiếp nhận"
+    NOT_RECEIVED = 3, "Không tiếp nhận"
+    PROCESSING = 4, "Đang giải quyết"
+    SUPPLEMENT_REQUESTED = 5, "Yêu cầu bổ sung hồ sơ"
+    AWAITING_PAYMENT = 6, "Chờ thực hiện nghĩa vụ tài chính"
+    WITHDRAWN = 7, "Công dân rút hồ sơ"
+    STOPPED = 8, "Dừng xử lý"
+    RESOLVED = 9, "Đã giải quyết"
+    RETURNED = 10, "Đã trả kết quả"
+
+
+# Accepted and not finished: the deadline runs (or is paused) and a calendar change moves it.
+OPEN_STATUSES = (
+    Status.RECEIVED,
+    Status.PROCESSING,
+    Status.SUPPLEMENT_REQUESTED,
+    Status.AWAITING_PAYMENT,
+)
+FINISHED_STATUSES = (
+    Status.NOT_RECEIVED,
+    Status.WITHDRAWN,
+    Status.STOPPED,
+    Status.RESOLVED,
+    Status.RETURNED,
+)
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", "Cá nhân"
+    ORGANISATION = "organisation", "Tổ chức"
+
+
+class Applicant(models.Model):
+    """Who applies. Personal data lives only here (Decree 13/2023): public views mask it,
+    staff reads are logged in `AccessLog`, and `erased_at` marks data removed at the end of the
+    retention period."""
+
+    kind = models.CharField("loại", max_length=20, choices=ApplicantKind.choices)
+    full_name = models.CharField("họ và tên", max_length=200, blank=True)
+    citizen_id = models.CharField("số định danh cá nhân", max_length=12, blank=True)
+    date_of_birth = models.DateField("ngày sinh", null=True, blank=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    organisation_name = models.CharField("tên tổ chức", max_length=300, blank=True)
+    tax_code = models.CharField("mã số thuế", max_length=14, blank=True)
+    representative = models.CharField("người đại diện", max_length=200, blank=True)
+    erased_at = models.DateTimeField("đã xóa dữ liệu lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "người nộp hồ sơ"
+        verbose_name_plural = "người nộp hồ sơ"
+
+    def __str__(self) -> str:
+        return self.organisation_name or self.full_name
+
+
+class Dossier(models.Model):
+    code = models.CharField("mã hồ sơ", max_length=64, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name="thủ tục", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    procedure_version = models.PositiveIntegerField("phiên bản thủ tục áp dụng")
+    channel = models.PositiveSmallIntegerField("hình thức nộp", choices=Channel.choices)
+    # Boundary-free reception (Decree 118/2025): where it was received and who resolves it are
+    # separate; `current_agency` is who holds it now (changes on an inter-agency transfer).
+    reception_point = models.ForeignKey(
+        ReceptionPoint,
+        verbose_name="điểm tiếp nhận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, verbose_name="cơ quan tiếp nhận", on_delete=models.PROTECT, related_name="+"
+    )
+    resolving_agency = models.ForeignKey(
+        Agency, verbose_name="cơ quan giải quyết", on_delete=models.PROTECT, related_name="+"
+    )
+    current_agency = models.ForeignKey(
+        Agency, verbose_name="cơ quan đang xử lý", on_delete=models.PROTECT, related_name="+"
+    )
+    applicant = models.OneToOneField(
+        Applicant, verbose_name="người nộp", on_delete=models.PROTECT, related_name="dossier"
+    )
+    fee_due = models.PositiveBigIntegerField("phí, lệ phí phải nộp (đồng)", default=0)
+    submitted_at = models.DateTimeField("thời điểm nộp")
+    received_at = models.DateTimeField("thời điểm tiếp nhận", null=True, blank=True)
+    # The legal processing time used (snapshot of the procedure version for this channel).
+    time_amount = models.DecimalField(
+        "thời hạn giải quyết", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    time_unit = models.CharField("đơn vị thời hạn", max_length=20, blank=True)
+    due_at = models.DateTimeField("hạn giải quyết", null=True, blank=True)
+    due_explanation = models.JSONField("cách tính hạn", default=list, blank=True)
+    # A new appointment proposed in an apology letter; the legal `due_at` is unchanged.
+    new_appointment_at = models.DateTimeField("hẹn lại", null=True, blank=True)
+    status = models.PositiveSmallIntegerField(
+        "trạng thái", choices=Status.choices, default=Status.SUBMITTED
+    )
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "hồ sơ"
+        verbose_name_plural = "hồ sơ"
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            models.Index(fields=["current_agency", "status"], name="dossier_agency_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def appointment_at(self):
+        return self.new_appointment_at or self.due_at
+
+
+class DossierEvent(models.Model):
+    """One step of a dossier's history. Append-only: never updated or deleted."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField("thời điểm")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField("thao tác", max_length=30)
+    from_status = models.PositiveSmallIntegerField(
+        "từ trạng thái", choices=Status.choices, null=True, blank=True
+    )
+    to_status = models.PositiveSmallIntegerField("sang trạng thái", choices=Status.choices)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name="cơ quan xử lý sau bước này",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField("ghi chú", blank=True)
+    data = models.JSONField("dữ liệu", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "bước xử lý hồ sơ"
+        verbose_name_plural = "bước xử lý hồ sơ"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError("Lịch sử hồ sơ chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Lịch sử hồ sơ chỉ được ghi thêm, không được xóa.")
+
+
+class EventAttachment(models.Model):
+    event = models.ForeignKey(DossierEvent, on_delete=models.PROTECT, related_name="attachments")
+    name = models.CharField("tên tệp", max_length=255)
+    file = models.FileField("tệp", upload_to="dossiers/events/%Y/%m/")
+
+    class Meta:
+        verbose_name = "tệp đính kèm"
+        verbose_name_plural = "tệp đính kèm"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentForm(models.TextChoices):
+    ORIGINAL = "original", "Bản chính"
+    COPY = "copy", "Bản sao"
+    CERTIFIED_COPY = "certified_copy", "Bản sao chứng thực"
+    ELECTRONIC = "electronic", "Bản điện tử"
+
+
+class DossierDocument(models.Model):
+    """One line of the checklist: a required document of the procedure version, as received."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField("thứ tự")
+    name = models.CharField("tên giấy tờ", max_length=1000)
+    form = models.CharField("hình thức", max_length=20, choices=DocumentForm.choices)
+    quantity = models.PositiveSmallIntegerField("số lượng", default=1)
+    file = models.FileField("tệp", upload_to="dossiers/documents/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = "giấy tờ trong hồ sơ"
+        verbose_name_plural = "giấy tờ trong hồ sơ"
+        ordering = ["dossier", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierCodeCounter(models.Model):
+    """The last sequence number issued for (agency, day): codes are `{agency}-{yymmdd}-{nnnn}`."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField("ngày")
+    last = models.PositiveIntegerField("số cuối đã cấp", default=0)
+
+    class Meta:
+        verbose_name = "bộ đếm mã hồ sơ"
+        verbose_name_plural = "bộ đếm mã hồ sơ"
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="one_code_counter_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class AccessLog(models.Model):
+    """A staff read of a dossier's personal data (Decree 13/2023): who, when, what."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="ai"
+    )
+    at = models.DateTimeField("lúc", auto_now_add=True)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="access_logs")
+    what = models.CharField("nội dung", max_length=200)
+
+    class Meta:
+        verbose_name = "nhật ký truy cập dữ liệu cá nhân"
+        verbose_name_plural = "nhật ký truy cập dữ liệu cá nhân"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.dossier_id} {self.what}"

@@ -1,0 +1,60 @@
+"""Official forms as PDF (Circular 03/2025/TT-VPCP, appendix I), rendered by WeasyPrint from
+HTML templates in the state format of Decree 30/2020."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from tthc.dossiers.models import Dossier
+from tthc.dossiers.selectors import _fmt_date, _fmt_time
+from tthc.workdays.engine import to_local
+
+
+def lookup_url(dossier: Dossier) -> str:
+    base = settings.TTHC_PUBLIC_BASE_URL.rstrip("/")
+    return f"{base}{reverse('dossiers:lookup')}?{urlencode({'ma': dossier.code})}"
+
+
+def _qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=3, border=1)
+
+
+def _long_date(moment) -> str:
+    local = to_local(moment)
+    return f"ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+
+
+def receipt_html(dossier: Dossier) -> str:
+    """'Giấy tiếp nhận hồ sơ và hẹn trả kết quả' (form 01) as HTML."""
+    applicant = dossier.applicant
+    url = lookup_url(dossier)
+    received = dossier.received_at or dossier.submitted_at
+    context = {
+        "dossier": dossier,
+        "applicant": applicant,
+        "documents": list(dossier.documents.all()),
+        "province": settings.TTHC_PROVINCE_NAME,
+        "issued_on": _long_date(received or timezone.now()),
+        "received_time": _fmt_time(received),
+        "received_date": _fmt_date(received),
+        "appointment_time": _fmt_time(dossier.appointment_at),
+        "appointment_date": _fmt_date(dossier.appointment_at),
+        "lookup_url": url,
+        "qr": _qr_data_uri(url),
+        "fee_text": (
+            f"{dossier.fee_due:,} đồng".replace(",", ".") if dossier.fee_due else "không thu"
+        ),
+    }
+    return render_to_string("dossiers/receipt.html", context)
+
+
+def receipt_pdf(dossier: Dossier) -> bytes:
+    from weasyprint import HTML  # heavy import, only when a PDF is made
+
+    return HTML(string=receipt_html(dossier), base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,525 @@
+"""Writes on dossiers. Every function is keyword-only, validates, runs in one transaction,
+checks the transition table (`transitions.TRANSITIONS`) and the permissions
+(`transitions.PERMISSIONS` through `tthc.org.policy`), and appends a `DossierEvent`. Status and
+deadline are then stored as values derived from the events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tthc.catalog.models import Procedure
+from tthc.catalog.models import Status as ProcedureStatus
+from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from tthc.core.text import normalize_space
+from tthc.dossiers import codes, deadlines
+from tthc.dossiers.models import (
+    AccessLog,
+    Applicant,
+    Channel,
+    DocumentForm,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    Status,
+)
+from tthc.dossiers.personal import ApplicantInput, clean_applicant
+from tthc.dossiers.transitions import ACTION_LABELS, CURRENT, PERMISSIONS, Action, target
+from tthc.org.models import Agency, ReceptionPoint
+from tthc.org.policy import DENIED_MESSAGES, can, require
+from tthc.org.policy import Action as Policy
+from tthc.workdays.engine import to_local
+
+CODE_ATTEMPTS = 5
+NOTE_MAX = 4000
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """One checklist line: `name` must be a required document of the procedure version."""
+
+    name: str
+    form: str = DocumentForm.ORIGINAL
+    quantity: int = 1
+
+
+# --------------------------------------------------------------------------- intake
+
+
+def _procedure_version(procedure: Procedure):
+    version = procedure.current_version
+    if version is None or procedure.status == ProcedureStatus.ABOLISHED:
+        raise ValidationError(
+            "Thủ tục này không còn được áp dụng, không tiếp nhận hồ sơ.", field="procedure"
+        )
+    return version
+
+
+def _clean_documents(version_data: dict, documents: Sequence[DocumentInput]) -> list[dict]:
+    required = {normalize_space(d["name"]): d for d in version_data.get("documents") or []}
+    lines, seen = [], set()
+    for document in documents:
+        name = normalize_space(document.name)
+        if name not in required:
+            raise ValidationError(
+                f"Giấy tờ “{name[:120]}” không có trong thành phần hồ sơ của thủ tục.",
+                field="documents",
+            )
+        if name in seen:
+            raise ValidationError(f"Giấy tờ “{name[:120]}” bị ghi hai lần.", field="documents")
+        if document.form not in DocumentForm.values:
+            raise ValidationError("Hình thức giấy tờ không hợp lệ.", field="documents")
+        if not 1 <= int(document.quantity) <= 99:
+            raise ValidationError("Số lượng giấy tờ phải từ 1 đến 99.", field="documents")
+        seen.add(name)
+        lines.append({"name": name, "form": document.form, "quantity": int(document.quantity)})
+    if not lines:
+        raise ValidationError("Hồ sơ phải có ít nhất một giấy tờ.", field="documents")
+    return lines
+
+
+def _check_resolving_agency(procedure: Procedure, resolving: Agency, receiving: Agency) -> None:
+    if not resolving.is_active:
+        raise ValidationError("Cơ quan giải quyết đã ngừng hoạt động.", field="resolving_agency")
+    if resolving.pk != receiving.pk and not procedure.boundary_free:
+        # Without boundary-free reception the desk receives only for its own agency tree.
+        ids, node = set(), resolving
+        while node is not None and node.pk not in ids:
+            ids.add(node.pk)
+            node = node.parent
+        if receiving.pk not in ids:
+            raise ValidationError(
+                "Thủ tục này không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính: "
+                "chỉ tiếp nhận tại bộ phận một cửa của cơ quan giải quyết.",
+                field="resolving_agency",
+            )
+
+
+def _create(
+    *,
+    procedure: Procedure,
+    channel: int,
+    reception_point: ReceptionPoint | None,
+    receiving_agency: Agency,
+    resolving_agency: Agency,
+    applicant: ApplicantInput,
+    documents: Sequence[DocumentInput],
+    fee_due: int,
+    status: Status,
+    action: Action,
+    user,
+    note: str,
+) -> Dossier:
+    if channel not in Channel.values:
+        raise ValidationError("Hình thức nộp hồ sơ không hợp lệ.", field="channel")
+    if isinstance(fee_due, bool) or not isinstance(fee_due, int) or fee_due < 0:
+        raise ValidationError("Phí, lệ phí phải là số tiền (đồng) không âm.", field="fee_due")
+    now = timezone.now()
+    version = _procedure_version(procedure)
+    applicant_fields = clean_applicant(applicant, today=timezone.localdate())
+    lines = _clean_documents(version.data, documents)
+    _check_resolving_agency(procedure, resolving_agency, receiving_agency)
+    amount, unit = deadlines.processing_time(version.data, channel)
+    note = _note(note)
+    day = to_local(now).date()
+    with transaction.atomic():
+        person = Applicant.objects.create(**applicant_fields)
+        for attempt in range(CODE_ATTEMPTS):
+            code = codes.next_code(receiving_agency, day)
+            try:
+                with transaction.atomic():
+                    dossier = Dossier.objects.create(
+                        code=code,
+                        procedure=procedure,
+                        procedure_version=version.number,
+                        channel=channel,
+                        reception_point=reception_point,
+                        receiving_agency=receiving_agency,
+                        resolving_agency=resolving_agency,
+                        current_agency=(
+                            resolving_agency if status == Status.RECEIVED else receiving_agency
+                        ),
+                        applicant=person,
+                        fee_due=fee_due,
+                        submitted_at=now,
+                        time_amount=amount,
+                        time_unit=unit.value,
+                        status=Status.SUBMITTED,
+                    )
+                break
+            except IntegrityError:
+                if attempt == CODE_ATTEMPTS - 1:
+                    raise Conflict("Không cấp được mã hồ sơ, vui lòng thử lại.") from None
+                codes.resync_counter(receiving_agency, day)
+        DossierDocument.objects.bulk_create(
+            DossierDocument(dossier=dossier, position=i, **line)
+            for i, line in enumerate(lines, start=1)
+        )
+        _append(
+            dossier,
+            action=action,
+            user=user,
+            at=now,
+            from_status=None,
+            to_status=status,
+            note=note,
+            data={"code": dossier.code},
+        )
+        if status == Status.RECEIVED:
+            _start_clock(dossier, now)
+        dossier.status = status
+        dossier.save()
+    return dossier
+
+
+def submit_online(
+    *,
+    procedure: Procedure,
+    receiving_agency: Agency,
+    resolving_agency: Agency,
+    applicant: ApplicantInput,
+    documents: Sequence[DocumentInput],
+    fee_due: int = 0,
+) -> Dossier:
+    """A citizen's online submission (channel 2): status 1, code issued, clock not started
+    until an officer accepts it."""
+    return _create(
+        procedure=procedure,
+        channel=Channel.ONLINE,
+        reception_point=None,
+        receiving_agency=receiving_agency,
+        resolving_agency=resolving_agency,
+        applicant=applicant,
+        documents=documents,
+        fee_due=fee_due,
+        status=Status.SUBMITTED,
+        action=Action.SUBMIT,
+        user=None,
+        note="",
+    )
+
+
+def receive(
+    *,
+    user,
+    procedure: Procedure,
+    reception_point: ReceptionPoint,
+    resolving_agency: Agency,
+    applicant: ApplicantInput,
+    documents: Sequence[DocumentInput],
+    fee_due: int = 0,
+    channel: int = Channel.IN_PERSON,
+    note: str = "",
+) -> Dossier:
+    """Reception at the desk (channel 1) or of a postal dossier (channel 3): checked and
+    accepted at once, status 2, code and appointment issued."""
+    if channel == Channel.ONLINE:
+        raise ValidationError(
+            "Hồ sơ trực tuyến do người dân nộp qua cổng dịch vụ công.", field="channel"
+        )
+    require(user, Policy.DOSSIER_RECEIVE, reception_point.agency)
+    if not reception_point.is_active:
+        raise ValidationError("Điểm tiếp nhận đã ngừng hoạt động.", field="reception_point")
+    return _create(
+        procedure=procedure,
+        channel=channel,
+        reception_point=reception_point,
+        receiving_agency=reception_point.agency,
+        resolving_agency=resolving_agency,
+        applicant=applicant,
+        documents=documents,
+        fee_due=fee_due,
+        status=Status.RECEIVED,
+        action=Action.RECEIVE,
+        user=user,
+        note=note,
+    )
+
+
+# --------------------------------------------------------------------------- transitions
+
+
+def _note(note: str | None, *, required: str | None = None) -> str:
+    note = (note or "").strip()
+    if required and not note:
+        raise ValidationError(required, field="note")
+    if len(note) > NOTE_MAX:
+        raise ValidationError(f"Nội dung quá dài (tối đa {NOTE_MAX} ký tự).", field="note")
+    return note
+
+
+def _append(dossier, *, action, user, at, from_status, to_status, note="", data=None):
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        at=at,
+        actor=user if user is not None and user.is_authenticated else None,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        agency_id=dossier.current_agency_id,
+        note=note,
+        data=data or {},
+    )
+
+
+def check_permission(user, dossier: Dossier, action: Action) -> None:
+    """Raise PermissionDenied unless one of the action's grants holds on the dossier's
+    receiving or currently responsible agency."""
+    grants = PERMISSIONS[action]
+    for policy, which in grants:
+        agency = dossier.current_agency if which == CURRENT else dossier.receiving_agency
+        if can(user, policy, agency):
+            return
+    raise PermissionDenied(DENIED_MESSAGES[grants[-1][0]])
+
+
+def _store_deadline(dossier: Dossier) -> None:
+    deadline = deadlines.compute(dossier)
+    dossier.due_at = deadline.due_at
+    dossier.due_explanation = deadline.explanation
+
+
+def _hand_over(dossier: Dossier) -> None:
+    """On acceptance the resolving agency becomes responsible."""
+    dossier.current_agency = dossier.resolving_agency
+
+
+def _start_clock(dossier: Dossier, now: datetime) -> None:
+    dossier.received_at = now
+    _store_deadline(dossier)
+
+
+def _transition(
+    *,
+    user,
+    dossier: Dossier,
+    action: Action,
+    note: str = "",
+    data: dict | None = None,
+    before: Callable[[Dossier], None] | None = None,
+    after: Callable[[Dossier, datetime], None] | None = None,
+) -> Dossier:
+    with transaction.atomic():
+        current = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("current_agency", "receiving_agency", "resolving_agency")
+            .filter(pk=dossier.pk)
+            .first()
+        )
+        if current is None:
+            raise NotFound("Không tìm thấy hồ sơ.")
+        check_permission(user, current, action)
+        new_status = target(current.status, action)
+        if new_status is None:
+            raise Conflict(
+                f"Không thể thực hiện “{ACTION_LABELS[action]}” với hồ sơ đang ở trạng thái "
+                f"“{Status(current.status).label}”.",
+                code="invalid_transition",
+            )
+        if before is not None:
+            before(current)
+        now = timezone.now()
+        old_status = current.status
+        current.status = new_status
+        _append(
+            current,
+            action=action,
+            user=user,
+            at=now,
+            from_status=old_status,
+            to_status=new_status,
+            note=note,
+            data=data,
+        )
+        if after is not None:
+            after(current, now)
+        current.save()
+    return current
+
+
+def accept(*, user, dossier: Dossier, note: str = "") -> Dossier:
+    """An officer accepts an online submission: the clock starts now (DOMAIN §5)."""
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.ACCEPT,
+        note=_note(note),
+        before=_hand_over,
+        after=_start_clock,
+    )
+
+
+def refuse(*, user, dossier: Dossier, reason: str) -> Dossier:
+    reason = _note(reason, required="Cần ghi rõ lý do từ chối tiếp nhận.")
+    return _transition(user=user, dossier=dossier, action=Action.REFUSE, note=reason)
+
+
+def start_processing(*, user, dossier: Dossier, note: str = "") -> Dossier:
+    return _transition(user=user, dossier=dossier, action=Action.START, note=_note(note))
+
+
+def request_supplement(
+    *, user, dossier: Dossier, reason: str, missing: Sequence[str] = ()
+) -> Dossier:
+    """Ask for missing or corrected documents: the clock stops until they arrive."""
+    reason = _note(reason, required="Cần ghi rõ nội dung yêu cầu bổ sung, hoàn thiện hồ sơ.")
+    missing = [normalize_space(m)[:500] for m in missing if normalize_space(m)]
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.REQUEST_SUPPLEMENT,
+        note=reason,
+        data={"missing": missing},
+        after=lambda d, now: _store_deadline(d),
+    )
+
+
+def complete_supplement(*, user, dossier: Dossier, note: str = "") -> Dossier:
+    """The documents asked for arrived: the clock runs again and the deadline moves by the
+    working days of the pause."""
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.COMPLETE_SUPPLEMENT,
+        note=_note(note),
+        after=lambda d, now: _store_deadline(d),
+    )
+
+
+def request_payment(*, user, dossier: Dossier, amount: int, note: str = "") -> Dossier:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ValidationError("Số tiền phải là số nguyên dương (đồng).", field="amount")
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.REQUEST_PAYMENT,
+        note=_note(note),
+        data={"amount_vnd": amount},
+    )
+
+
+def confirm_payment(*, user, dossier: Dossier, note: str = "") -> Dossier:
+    return _transition(user=user, dossier=dossier, action=Action.CONFIRM_PAYMENT, note=_note(note))
+
+
+def withdraw(*, user, dossier: Dossier, reason: str) -> Dossier:
+    reason = _note(reason, required="Cần ghi rõ lý do rút hồ sơ (theo đơn của người nộp).")
+    return _transition(user=user, dossier=dossier, action=Action.WITHDRAW, note=reason)
+
+
+def stop(*, user, dossier: Dossier, reason: str) -> Dossier:
+    reason = _note(reason, required="Cần ghi rõ lý do dừng xử lý hồ sơ.")
+    return _transition(user=user, dossier=dossier, action=Action.STOP, note=reason)
+
+
+def resolve(*, user, dossier: Dossier, note: str = "", result_code: str = "") -> Dossier:
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.RESOLVE,
+        note=_note(note),
+        data={"result_code": normalize_space(result_code)[:100]},
+    )
+
+
+def return_result(*, user, dossier: Dossier, note: str = "") -> Dossier:
+    return _transition(user=user, dossier=dossier, action=Action.RETURN_RESULT, note=_note(note))
+
+
+def transfer(*, user, dossier: Dossier, to_agency: Agency, note: str = "") -> Dossier:
+    """Inter-agency processing (liên thông): another agency becomes responsible; the status
+    and the deadline stay."""
+    if not to_agency.is_active:
+        raise ValidationError("Cơ quan nhận đã ngừng hoạt động.", field="to_agency")
+
+    def before(current: Dossier) -> None:
+        if current.current_agency_id == to_agency.pk:
+            raise ValidationError(
+                "Hồ sơ đang ở chính cơ quan này, không cần chuyển.", field="to_agency"
+            )
+        current.current_agency = to_agency  # the event records who is responsible after it
+
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.TRANSFER,
+        note=_note(note),
+        data={"from_agency": dossier.current_agency.code, "to_agency": to_agency.code},
+        before=before,
+    )
+
+
+def apologise(*, user, dossier: Dossier, new_appointment: datetime, reason: str) -> Dossier:
+    """Apology letter with a new appointment (late, or about to be). The legal deadline is
+    unchanged: the dossier still counts late against it."""
+    reason = _note(reason, required="Cần ghi rõ lý do chậm trả kết quả.")
+    new_appointment = to_local(new_appointment)
+
+    def before(current: Dossier) -> None:
+        if current.appointment_at is not None and new_appointment <= current.appointment_at:
+            raise ValidationError(
+                "Ngày hẹn mới phải sau ngày hẹn hiện tại.", field="new_appointment"
+            )
+
+    def after(current: Dossier, now: datetime) -> None:
+        current.new_appointment_at = new_appointment
+
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.APOLOGISE,
+        note=reason,
+        data={"new_appointment": new_appointment.isoformat()},
+        before=before,
+        after=after,
+    )
+
+
+# --------------------------------------------------------------------------- deadline source
+
+
+def store_recomputed_deadline(dossier: Dossier, deadline) -> bool:
+    """Called by the workdays registry after a calendar change: store the new deadline if the
+    dossier is still open, and append an event with old -> new."""
+    from tthc.dossiers.models import OPEN_STATUSES
+
+    old = dossier.due_at
+    updated = Dossier.objects.filter(pk=dossier.pk, status__in=OPEN_STATUSES).update(
+        due_at=deadline.due_at, due_explanation=deadline.explanation
+    )
+    if not updated:
+        return False
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=timezone.now(),
+        actor=None,
+        action=Action.DEADLINE_CHANGED,
+        from_status=dossier.status,
+        to_status=dossier.status,
+        agency_id=dossier.current_agency_id,
+        note="Hạn giải quyết thay đổi do điều chỉnh lịch làm việc.",
+        data={
+            "old_due": to_local(old).isoformat() if old else None,
+            "new_due": deadline.due_at.isoformat(),
+        },
+    )
+    return True
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+def read_applicant(*, user, dossier: Dossier, what: str = "xem thông tin người nộp") -> Applicant:
+    """A staff read of the applicant's personal data: allowed to staff of the dossier's
+    agencies (and control officers), and logged."""
+    agencies = [dossier.receiving_agency, dossier.current_agency, dossier.resolving_agency]
+    if not any(can(user, Policy.DOSSIER_VIEW, agency) for agency in agencies):
+        raise PermissionDenied(DENIED_MESSAGES[Policy.DOSSIER_VIEW])
+    with transaction.atomic():
+        AccessLog.objects.create(user=user, dossier=dossier, what=what[:200])
+    return dossier.applicant

@@ -1,0 +1,122 @@
+"""The dossier state machine (DOMAIN §4): every allowed (status, action) -> new status.
+
+Anything not in `TRANSITIONS` is refused. Who may perform an action is in `PERMISSIONS`: the
+policy action and which of the dossier's agencies it is checked on (`receiving`: the agency of
+the reception point / one-stop desk; `current`: the agency now responsible for processing).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tthc.dossiers.models import Status
+from tthc.org.policy import Action as Policy
+
+
+class Action(StrEnum):
+    # Creation (no previous status; not in the table): online submission, counter reception.
+    SUBMIT = "submit"
+    RECEIVE = "receive"
+    # Transitions.
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+    START = "start"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    COMPLETE_SUPPLEMENT = "complete_supplement"
+    REQUEST_PAYMENT = "request_payment"
+    CONFIRM_PAYMENT = "confirm_payment"
+    WITHDRAW = "withdraw"
+    STOP = "stop"
+    RESOLVE = "resolve"
+    RETURN_RESULT = "return_result"
+    TRANSFER = "transfer"
+    APOLOGISE = "apologise"
+    # System event: a calendar change moved the deadline (status unchanged).
+    DEADLINE_CHANGED = "deadline_changed"
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.SUBMIT: "Nộp hồ sơ trực tuyến",
+    Action.RECEIVE: "Tiếp nhận hồ sơ",
+    Action.ACCEPT: "Tiếp nhận hồ sơ",
+    Action.REFUSE: "Từ chối tiếp nhận",
+    Action.START: "Chuyển xử lý",
+    Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung hồ sơ",
+    Action.COMPLETE_SUPPLEMENT: "Đã bổ sung hồ sơ",
+    Action.REQUEST_PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    Action.CONFIRM_PAYMENT: "Đã thực hiện nghĩa vụ tài chính",
+    Action.WITHDRAW: "Rút hồ sơ",
+    Action.STOP: "Dừng xử lý",
+    Action.RESOLVE: "Có kết quả giải quyết",
+    Action.RETURN_RESULT: "Trả kết quả",
+    Action.TRANSFER: "Chuyển cơ quan xử lý (liên thông)",
+    Action.APOLOGISE: "Xin lỗi và hẹn lại ngày trả kết quả",
+    Action.DEADLINE_CHANGED: "Điều chỉnh hạn theo lịch làm việc",
+}
+
+S = Status
+_BEFORE_RESULT = (S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT)
+
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (S.SUBMITTED, Action.ACCEPT): S.RECEIVED,
+    (S.SUBMITTED, Action.REFUSE): S.NOT_RECEIVED,
+    (S.SUBMITTED, Action.WITHDRAW): S.WITHDRAWN,
+    (S.RECEIVED, Action.START): S.PROCESSING,
+    (S.RECEIVED, Action.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
+    (S.RECEIVED, Action.TRANSFER): S.RECEIVED,
+    (S.PROCESSING, Action.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
+    (S.SUPPLEMENT_REQUESTED, Action.COMPLETE_SUPPLEMENT): S.PROCESSING,
+    (S.PROCESSING, Action.REQUEST_PAYMENT): S.AWAITING_PAYMENT,
+    (S.AWAITING_PAYMENT, Action.CONFIRM_PAYMENT): S.PROCESSING,
+    (S.PROCESSING, Action.TRANSFER): S.PROCESSING,
+    (S.PROCESSING, Action.RESOLVE): S.RESOLVED,
+    (S.RESOLVED, Action.RETURN_RESULT): S.RETURNED,
+    **{(status, Action.WITHDRAW): S.WITHDRAWN for status in _BEFORE_RESULT},
+    **{(status, Action.STOP): S.STOPPED for status in _BEFORE_RESULT},
+    **{(status, Action.APOLOGISE): status for status in _BEFORE_RESULT},
+}
+
+# Actions staff perform on an existing dossier (the ones the table is about).
+STAFF_ACTIONS = tuple(
+    a for a in Action if a not in (Action.SUBMIT, Action.RECEIVE, Action.DEADLINE_CHANGED)
+)
+
+RECEIVING = "receiving"
+CURRENT = "current"
+
+# Any one of the (policy action, agency) pairs suffices.
+PERMISSIONS: dict[Action, tuple[tuple[Policy, str], ...]] = {
+    Action.ACCEPT: ((Policy.DOSSIER_RECEIVE, RECEIVING),),
+    Action.REFUSE: ((Policy.DOSSIER_RECEIVE, RECEIVING),),
+    Action.START: ((Policy.DOSSIER_PROCESS, CURRENT),),
+    Action.REQUEST_SUPPLEMENT: ((Policy.DOSSIER_PROCESS, CURRENT),),
+    # The applicant brings the missing documents to the desk, or the specialist records them.
+    Action.COMPLETE_SUPPLEMENT: (
+        (Policy.DOSSIER_RECEIVE, RECEIVING),
+        (Policy.DOSSIER_PROCESS, CURRENT),
+    ),
+    Action.REQUEST_PAYMENT: ((Policy.DOSSIER_PROCESS, CURRENT),),
+    Action.CONFIRM_PAYMENT: (
+        (Policy.DOSSIER_RECEIVE, RECEIVING),
+        (Policy.DOSSIER_PROCESS, CURRENT),
+    ),
+    Action.WITHDRAW: ((Policy.DOSSIER_RECEIVE, RECEIVING), (Policy.DOSSIER_PROCESS, CURRENT)),
+    Action.STOP: ((Policy.DOSSIER_PROCESS, CURRENT),),
+    Action.RESOLVE: ((Policy.DOSSIER_PROCESS, CURRENT),),
+    # Results are handed back at the one-stop desk.
+    Action.RETURN_RESULT: (
+        (Policy.DOSSIER_RECEIVE, RECEIVING),
+        (Policy.DOSSIER_PROCESS, CURRENT),
+    ),
+    Action.TRANSFER: ((Policy.DOSSIER_PROCESS, CURRENT),),
+    Action.APOLOGISE: ((Policy.DOSSIER_PROCESS, CURRENT),),
+}
+
+
+def target(status: int, action: Action) -> Status | None:
+    """The new status, or None when the table does not allow `action` from `status`."""
+    return TRANSITIONS.get((Status(status), action))
+
+
+def allowed_actions(status: int) -> list[Action]:
+    return [action for (s, action) in TRANSITIONS if s == status]

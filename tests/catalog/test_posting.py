@@ -1,0 +1,191 @@
+"""Posting sheets (niêm yết): which procedures each agency / reception point receives, the A4
+PDF with a QR code per procedure that decodes to its public page, and regeneration."""
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from django.conf import settings
+from django.urls import reverse
+from PIL import Image
+
+from tests.factories import AgencyFactory, ProvinceFactory, UnitFactory, make_procedure
+from tthc.catalog import posting, services
+from tthc.catalog.models import ProcedureAgency
+from tthc.catalog.services import DecisionItemInput, record_decision
+from tthc.org.models import AgencyKind, ReceptionPoint
+
+pytestmark = pytest.mark.django_db
+
+
+def link(procedure, agency, role="implementing"):
+    ProcedureAgency.objects.create(procedure=procedure, agency=agency, role=role)
+
+
+@pytest.fixture
+def province_setup():
+    province = ProvinceFactory()
+    commune = UnitFactory(parent=province, name="Phường Hoàn Kiếm")
+    other_commune = UnitFactory(parent=province, name="Phường Ba Đình")
+    justice = AgencyFactory(unit=province, name="Sở Tư pháp", short_name="Sở Tư pháp")
+    building = AgencyFactory(unit=province, name="Sở Xây dựng")
+    centre = AgencyFactory(
+        unit=province, name="Trung tâm Phục vụ hành chính công", kind=AgencyKind.SERVICE_CENTRE
+    )
+    ward = AgencyFactory(
+        unit=commune, name="Ủy ban nhân dân phường Hoàn Kiếm", kind=AgencyKind.PEOPLES_COMMITTEE
+    )
+    other_ward = AgencyFactory(
+        unit=other_commune,
+        name="Ủy ban nhân dân phường Ba Đình",
+        kind=AgencyKind.PEOPLES_COMMITTEE,
+    )
+    ward_centre = AgencyFactory(
+        unit=commune,
+        name="Trung tâm Phục vụ hành chính công phường Hoàn Kiếm",
+        kind=AgencyKind.SERVICE_CENTRE,
+    )
+    p_justice = make_procedure("1.000001", name="Cấp phiếu lý lịch tư pháp", levels=["province"])
+    p_building = make_procedure("1.000002", name="Cấp giấy phép xây dựng", levels=["province"])
+    p_birth = make_procedure("1.001193", name="Đăng ký khai sinh", levels=["commune"])
+    p_other = make_procedure("1.000003", name="Chứng thực bản sao", levels=["commune"])
+    link(p_justice, justice)
+    link(p_building, building, "competent")
+    link(p_birth, ward)
+    link(p_other, other_ward)
+    return {
+        "justice": justice,
+        "building": building,
+        "centre": centre,
+        "ward": ward,
+        "ward_centre": ward_centre,
+    }
+
+
+def codes(queryset):
+    return sorted(p.code for p in queryset)
+
+
+def test_each_agency_and_centre_receives_the_right_procedures(province_setup):
+    s = province_setup
+    assert codes(posting.received_procedures(s["justice"])) == ["1.000001"]
+    assert codes(posting.received_procedures(s["building"])) == ["1.000002"], "any role counts"
+    assert codes(posting.received_procedures(s["centre"])) == ["1.000001", "1.000002"]
+    assert codes(posting.received_procedures(s["ward_centre"])) == ["1.001193"]
+    point = ReceptionPoint.objects.create(agency=s["ward_centre"], name="Điểm tiếp nhận số 1")
+    assert codes(posting.reception_point_procedures(point)) == ["1.001193"]
+
+
+def test_abolished_procedures_are_not_posted(province_setup):
+    record_decision(
+        number="1/QĐ-UBND",
+        signed_on=date(2025, 8, 1),
+        issuer="Chủ tịch UBND",
+        effective_on=date(2025, 8, 1),
+        items=[DecisionItemInput("1.000001", "abolished")],
+    )
+    assert codes(posting.received_procedures(province_setup["centre"])) == ["1.000002"]
+
+
+def test_the_html_sheet_lists_code_name_time_and_fee(client, province_setup):
+    response = client.get(reverse("catalog:posting-agency", args=[province_setup["centre"].code]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1.000001" in html and "Cấp phiếu lý lịch tư pháp" in html
+    assert "1 Ngày làm việc" in html and "Miễn lệ phí" in html
+    assert 'alt="Mã QR thủ tục 1.000002"' in html
+
+
+def pdf_pages(content: bytes, tmp_path: Path, dpi: int = 150) -> list[Path]:
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(content)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(tmp_path / "page")], check=True
+    )
+    return sorted(tmp_path.glob("page*.png"))
+
+
+def decoded_urls(pages: list[Path]) -> list[str]:
+    found = []
+    for page in pages:
+        found += [r.text for r in zxingcpp.read_barcodes(Image.open(page))]
+    return found
+
+
+def public_url(code):
+    return settings.TTHC_PUBLIC_BASE_URL + reverse("catalog:procedure", args=[code])
+
+
+def test_agency_pdf_renders_and_every_qr_code_opens_the_procedure_page(
+    client, province_setup, tmp_path
+):
+    centre = province_setup["centre"]
+    response = client.get(reverse("catalog:posting-agency-pdf", args=[centre.code]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("inline; filename=")
+    assert disposition.isascii() and "trung-tam-phuc-vu-hanh-chinh-cong" in disposition
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "DANH MỤC THỦ TỤC HÀNH CHÍNH" in text
+    assert "Trang 1/1" in text
+    pages = pdf_pages(response.content, tmp_path)
+    assert len(pages) == 1
+    assert sorted(decoded_urls(pages)) == [public_url("1.000001"), public_url("1.000002")]
+
+
+def test_procedure_sheet_is_one_page_with_its_qr_code(client, province_setup, tmp_path):
+    response = client.get(reverse("catalog:posting-procedure-pdf", args=["1.001193"]))
+    assert response.status_code == 200
+    assert 'filename="thu-tuc-1.001193-dang-ky-khai-sinh.pdf"' in response["Content-Disposition"]
+    pages = pdf_pages(response.content, tmp_path)
+    assert len(pages) == 1
+    assert decoded_urls(pages) == [public_url("1.001193")]
+
+
+def test_the_pdf_is_regenerated_when_the_catalog_changes(client, province_setup):
+    centre = province_setup["centre"]
+    url = reverse("catalog:posting-agency-pdf", args=[centre.code])
+    before = posting.fingerprint(centre)
+    first = client.get(url).content
+    assert client.get(url).content == first, "unchanged catalog: the cached file"
+    services.save_procedure(
+        code="1.000002",
+        data=dict(
+            services.Procedure.objects.get(code="1.000002").current_version.data,
+            name="Cấp giấy phép xây dựng mới",
+        ),
+    )
+    assert posting.fingerprint(centre) != before
+    second = client.get(url).content
+    assert second != first
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=second, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Cấp giấy phép xây dựng mới" in text
+
+
+def test_a_new_link_changes_the_fingerprint(province_setup):
+    centre = province_setup["centre"]
+    before = posting.fingerprint(centre)
+    link(services.Procedure.objects.get(code="1.000003"), province_setup["justice"])
+    assert posting.fingerprint(centre) != before
+
+
+def test_reception_point_sheet_and_unknown_agency(client, province_setup):
+    point = ReceptionPoint.objects.create(
+        agency=province_setup["centre"], name="Cơ sở 2", address="258 Võ Chí Công"
+    )
+    response = client.get(reverse("catalog:posting-point", args=[point.pk]))
+    assert response.status_code == 200
+    assert "Cơ sở 2" in response.content.decode()
+    pdf = client.get(reverse("catalog:posting-point-pdf", args=[point.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get(reverse("catalog:posting-agency", args=["khong-co"])).status_code == 404
+    assert client.get(reverse("catalog:posting-index")).status_code == 200
