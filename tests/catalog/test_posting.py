@@ -189,3 +189,32 @@ def test_reception_point_sheet_and_unknown_agency(client, province_setup):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client.get(reverse("catalog:posting-agency", args=["khong-co"])).status_code == 404
     assert client.get(reverse("catalog:posting-index")).status_code == 200
+
+
+@pytest.mark.slow
+def test_demo_province_centre_sheet_has_a_decodable_qr_per_procedure(client, tmp_path):
+    """The wall sheet of Hà Nội's service centre, on the real shipped records. With
+    TTHC_SCREENSHOTS=docs/screenshots (`make screenshots`) its pages are kept as PNG."""
+    import os
+    import shutil
+
+    from tthc.demo.services import build_demo
+    from tthc.org.models import Agency
+
+    build_demo(password="mat-khau-dai-12")
+    centre = Agency.objects.get(kind=AgencyKind.SERVICE_CENTRE, unit__level="province")
+    expected = {public_url(p.code) for p in posting.received_procedures(centre)}
+    assert len(expected) > 20
+    response = client.get(reverse("catalog:posting-agency-pdf", args=[centre.code]))
+    assert response.status_code == 200
+    pages = pdf_pages(response.content, tmp_path)
+    assert set(decoded_urls(pages)) == expected
+    single = client.get(reverse("catalog:posting-procedure-pdf", args=["1.001193"]))
+    (tmp_path / "single").mkdir()
+    single_pages = pdf_pages(single.content, tmp_path / "single")
+    assert len(single_pages) == 1
+    if directory := os.environ.get("TTHC_SCREENSHOTS"):
+        target = Path(directory)
+        for number in (1, len(pages)):
+            shutil.copy(pages[number - 1], target / f"posting-province-centre-p{number}.png")
+        shutil.copy(single_pages[0], target / "posting-procedure-1.001193.png")
