@@ -48,7 +48,9 @@ debian-packages:
 test: setup system-deps node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest -n auto -q
 
-test-pg: setup system-deps node_modules/axe-core/axe.min.js
+# The suite on PostgreSQL: pytest creates its own test databases; the dev database is not touched.
+test-pg: $(STAMP) system-deps node_modules/axe-core/axe.min.js
+	$(BIN)/tthc collectstatic --noinput -v 0
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tthc} $(BIN)/python -m pytest -n auto -q
 
 bench: setup
