@@ -21,6 +21,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("tthc.org.urls")),
     path("", include("tthc.workdays.urls")),
     path("", include("tthc.dossiers.urls")),
     path("", include("tthc.catalog.urls")),

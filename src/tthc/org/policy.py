@@ -136,6 +136,17 @@ def can(user, action: Action, agency: Agency | None = None) -> bool:
     return False
 
 
+def can_somewhere(user, action: Action) -> bool:
+    """True when `user` may perform `action` on at least one agency (to show an entry point;
+    the screen behind it still checks each agency with `can`)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = {g.role for g in RULES[action]}
+    return any(m.role in roles for m in _memberships(user))
+
+
 def require(user, action: Action, agency: Agency | None = None) -> None:
     if not can(user, action, agency):
         raise PermissionDenied(DENIED_MESSAGES[action])

@@ -1,0 +1,68 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from tthc.org.models import Membership
+from tthc.org.policy import Action, can_somewhere
+
+# What a staff member may open from the staff home: (label, description, URL name, action).
+# `None` as the action: every staff member.
+TOOLS = [
+    (
+        _("Quản lý danh mục thủ tục"),
+        _("Thêm, sửa, bãi bỏ thủ tục; lịch sử phiên bản."),
+        "catalog:manage-list",
+        Action.CATALOG_EDIT,
+    ),
+    (
+        _("Quyết định công bố"),
+        _("Ghi nhận quyết định công bố và ngày hiệu lực."),
+        "catalog:manage-decisions",
+        Action.CATALOG_PUBLISH,
+    ),
+    (
+        _("Nhập thủ tục từ tệp"),
+        _("Bản ghi của Cổng Dịch vụ công quốc gia, danh sách Excel."),
+        "catalog:manage-import",
+        Action.CATALOG_IMPORT,
+    ),
+    (
+        _("Lịch làm việc"),
+        _("Ngày nghỉ, ngày làm bù theo quyết định của địa phương."),
+        "workdays:overrides",
+        Action.CALENDAR_MANAGE,
+    ),
+    (
+        _("Niêm yết thủ tục"),
+        _("Danh mục niêm yết và bản in A4 có mã QR của từng cơ quan."),
+        "catalog:posting-index",
+        None,
+    ),
+    (
+        _("Tra cứu hồ sơ"),
+        _("Tình trạng và ngày hẹn của hồ sơ theo mã."),
+        "dossiers:lookup",
+        Action.DOSSIER_VIEW,
+    ),
+]
+
+
+@login_required
+def staff_home(request):
+    tools = []
+    for label, description, url_name, action in TOOLS:
+        if action is not None and not can_somewhere(request.user, action):
+            continue
+        try:
+            tools.append({"label": label, "description": description, "url": reverse(url_name)})
+        except NoReverseMatch:  # an optional app is not installed
+            continue
+    memberships = (
+        Membership.objects.filter(user=request.user).select_related("agency").order_by("role")
+    )
+    return render(
+        request,
+        "org/staff_home.html",
+        {"tools": tools, "memberships": memberships, "is_superuser": request.user.is_superuser},
+    )
