@@ -67,7 +67,11 @@ def list_procedures(request, filters: Query[ProcedureFilters]):
 
 
 class MappedQuerySet:
-    """A queryset seen through a function: pagination slices and counts it lazily."""
+    """A queryset seen through a function, sliced and counted lazily by the paginator.
+
+    A page is read in two steps: the ids of the page (a narrow query, so a deep OFFSET skips
+    index entries instead of joined rows), then those rows with their relations.
+    """
 
     def __init__(self, queryset, function):
         self.queryset = queryset
@@ -80,7 +84,9 @@ class MappedQuerySet:
         return self.queryset.count()
 
     def __getitem__(self, item):
-        return [self.function(row) for row in self.queryset[item]]
+        ids = list(self.queryset.values_list("pk", flat=True)[item])
+        rows = self.queryset.order_by().in_bulk(ids)
+        return [self.function(rows[pk]) for pk in ids]
 
 
 @router.get("procedures/{code}", response=ProcedureDetail, summary="Chi tiết thủ tục")

@@ -160,7 +160,15 @@ class ProcedureVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="one_version_number")
         ]
-        indexes = [models.Index(fields=["effective_from"], name="version_effective_from")]
+        indexes = [
+            # Partial: almost every version takes effect at once (NULL); the read-path check
+            # for due scheduled versions only looks at the few that do not.
+            models.Index(
+                fields=["effective_from"],
+                name="version_effective_from",
+                condition=models.Q(effective_from__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number}"

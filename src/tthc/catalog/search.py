@@ -19,9 +19,19 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Length
+from django.db.models.functions import Length
 
 from tthc.core.text import fold, fold_words
 
@@ -39,14 +49,9 @@ def search_procedures(queryset: QuerySet, query: str) -> QuerySet:
         return queryset
     is_code = bool(_CODE_LIKE.match(query))
     if connection.vendor == "postgresql":
-        matched, rank = _postgres(words)
-        rank_order = rank.desc()
+        queryset, rank_order = _postgres(queryset, words, query if is_code else "")
     else:
-        matched, rank = _sqlite(words)
-        rank_order = rank.asc()  # bm25: lower is better
-    condition = Q(pk__in=matched)
-    if is_code:
-        condition |= Q(code__startswith=query)
+        queryset, rank_order = _sqlite(queryset, words)
     phrase = fold(" ".join(words))
     all_words_in_name = Q()
     for word in words:
@@ -71,48 +76,48 @@ def search_procedures(queryset: QuerySet, query: str) -> QuerySet:
         output_field=IntegerField(),
     )
     return (
-        queryset.filter(condition)
-        .annotate(search_tier=tier, search_rank=rank, name_length=Length("name"))
+        queryset.annotate(search_tier=tier, name_length=Length("name"))
         .annotate(name_closeness=name_closeness)
         .order_by("search_tier", "name_closeness", rank_order, "code")
     )
 
 
-def _sqlite(words: list[str]):
+def _sqlite(queryset: QuerySet, words: list[str]):
     # Each word quoted (so FTS5 operators in user text are inert) and matched as a prefix.
     expression = " ".join('"{}"*'.format(w.replace('"', '""')) for w in words)
-    matched = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
-    rank = Coalesce(
-        RawSQL(
-            f"SELECT bm25({FTS_TABLE}, 0.0, 10.0, 1.0) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid = catalog_procedure.id",
-            [expression],
-            output_field=FloatField(),
-        ),
-        Value(0.0),
-        output_field=FloatField(),
+    # bm25() only works in the row context of its own MATCH query, so the FTS table is joined
+    # rather than queried in a correlated subquery (which re-ran the whole full-text search for
+    # every matched row: quadratic, see bench/README.md). Django has no join to a virtual table
+    # other than `extra()`. Codes are indexed too ("1.001193" as the tokens 1 and 001193).
+    queryset = queryset.extra(
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = catalog_procedure.id", f"{FTS_TABLE} MATCH %s"],
+        params=[expression],
+        select={"search_rank": f"bm25({FTS_TABLE}, 0.0, 10.0, 1.0)"},
     )
-    return matched, rank
+    return queryset, "search_rank"  # bm25: lower is better
 
 
-_PG_DOCUMENT = "to_tsvector('simple', name_folded || ' ' || body_folded)"
+_PG_VECTOR = "catalog_procedure.search_vector"
 
 
-def _postgres(words: list[str]):
+def _postgres(queryset: QuerySet, words: list[str], code_prefix: str):
     # Folded words are made of \w characters only, so they cannot inject tsquery operators.
     tsquery = " & ".join(f"{w}:*" for w in words)
+    # `search_vector` is a stored generated column (name weighted A, body B) with a GIN index,
+    # created by migration 0004 on PostgreSQL only.
     matched = RawSQL(
-        f"SELECT id FROM catalog_procedure WHERE {_PG_DOCUMENT} @@ to_tsquery('simple', %s)",
-        [tsquery],
+        f"{_PG_VECTOR} @@ to_tsquery('simple', %s)", [tsquery], output_field=BooleanField()
     )
     rank = RawSQL(
-        "ts_rank(setweight(to_tsvector('simple', catalog_procedure.name_folded), 'A') || "
-        "setweight(to_tsvector('simple', catalog_procedure.body_folded), 'B'), "
-        "to_tsquery('simple', %s))",
-        [tsquery],
-        output_field=FloatField(),
+        f"ts_rank({_PG_VECTOR}, to_tsquery('simple', %s))", [tsquery], output_field=FloatField()
     )
-    return matched, rank
+    # The match goes into WHERE as it is (not compared with TRUE) so the GIN index is used.
+    condition = Q(matched)
+    if code_prefix:
+        condition |= Q(code__startswith=code_prefix)
+    queryset = queryset.filter(condition).annotate(search_rank=rank)
+    return queryset, F("search_rank").desc()
 
 
 def suggest_similar(queryset: QuerySet, query: str, limit: int = 5) -> QuerySet:
@@ -159,16 +164,20 @@ def unindex_procedure(procedure_id: int) -> None:
 
 SQLITE_CREATE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} "
-    "USING fts5(code, name, body, tokenize='unicode61 remove_diacritics 2')"
+    "USING fts5(code, name, body, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')"
 )
 SQLITE_DROP = f"DROP TABLE IF EXISTS {FTS_TABLE}"
 POSTGRES_CREATE = (
-    f"CREATE INDEX IF NOT EXISTS catalog_procedure_fulltext ON catalog_procedure "
-    f"USING gin ({_PG_DOCUMENT});"
+    "ALTER TABLE catalog_procedure ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (setweight(to_tsvector('simple', name_folded), 'A') || "
+    "setweight(to_tsvector('simple', body_folded), 'B')) STORED;"
+    "CREATE INDEX IF NOT EXISTS catalog_procedure_fulltext ON catalog_procedure "
+    "USING gin (search_vector);"
     "CREATE INDEX IF NOT EXISTS catalog_procedure_name_trgm ON catalog_procedure "
     "USING gin (name_folded gin_trgm_ops);"
 )
 POSTGRES_DROP = (
     "DROP INDEX IF EXISTS catalog_procedure_fulltext; "
-    "DROP INDEX IF EXISTS catalog_procedure_name_trgm;"
+    "DROP INDEX IF EXISTS catalog_procedure_name_trgm; "
+    "ALTER TABLE catalog_procedure DROP COLUMN IF EXISTS search_vector;"
 )

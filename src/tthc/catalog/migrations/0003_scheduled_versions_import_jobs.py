@@ -42,7 +42,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='procedureversion',
-            index=models.Index(fields=['effective_from'], name='version_effective_from'),
+            index=models.Index(
+                condition=models.Q(("effective_from__isnull", False)),
+                fields=["effective_from"],
+                name="version_effective_from",
+            ),
         ),
         migrations.AddField(
             model_name='importjob',
