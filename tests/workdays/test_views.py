@@ -301,4 +301,7 @@ def test_navigation_links(client, control_officer):
     assert 'href="/lich-lam-viec/"' in html
     assert 'href="/quan-tri/lich-lam-viec/"' not in html
     client.force_login(control_officer)
-    assert 'href="/quan-tri/lich-lam-viec/"' in client.get(PUBLIC).content.decode()
+    assert 'href="/quan-tri/"' in client.get(PUBLIC).content.decode()
+    assert 'href="/quan-tri/lich-lam-viec/"' in client.get("/quan-tri/").content.decode(), (
+        "the staff home leads to the calendar screen"
+    )
