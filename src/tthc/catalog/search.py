@@ -4,10 +4,10 @@ Both sides are folded (`tthc.core.text.fold`): the stored `name_folded` / `body_
 and the query, so "dang ky khai sinh" and "ĐĂNG KÝ KHAI SINH" are the same search. Ordering is
 explicit rather than left to one engine's scoring, so both databases agree:
 
-1. the code typed exactly, then codes starting with what was typed;
-2. the folded query as a phrase inside the name;
-3. every word of the query inside the name;
-4. the rest (matched in the body: steps, documents, legal bases, agencies...);
+- a query shaped like a code ("1.001193", "2.0009") is looked up by code: the exact one, then
+  the codes that start with it;
+- otherwise: 1. the folded query as a phrase inside the name; 2. every word of the query inside
+  the name; 3. the rest (matched in the body: steps, documents, legal bases, agencies...);
 
 then, among name matches, the shorter name (the closest to the query), and the engine's
 relevance (bm25 / ts_rank, name weighted above body).
@@ -47,31 +47,32 @@ def search_procedures(queryset: QuerySet, query: str) -> QuerySet:
     words = fold_words(query)[:MAX_WORDS]
     if not words:
         return queryset
-    is_code = bool(_CODE_LIKE.match(query))
+    if _CODE_LIKE.match(query):
+        # A code (or its beginning) is looked up as a code: the exact one first.
+        exact_first = Case(When(code=query, then=Value(0)), default=Value(1))
+        return (
+            queryset.filter(code__startswith=query)
+            .annotate(search_tier=exact_first)
+            .order_by("search_tier", "code")
+        )
     if connection.vendor == "postgresql":
-        queryset, rank_order = _postgres(queryset, words, query if is_code else "")
+        queryset, rank_order = _postgres(queryset, words)
     else:
         queryset, rank_order = _sqlite(queryset, words)
     phrase = fold(" ".join(words))
     all_words_in_name = Q()
     for word in words:
         all_words_in_name &= Q(name_folded__contains=word)
-    code_tiers = (
-        [When(code=query, then=Value(0)), When(code__startswith=query, then=Value(1))]
-        if is_code
-        else []
-    )
     tier = Case(
-        *code_tiers,
-        When(name_folded__contains=phrase, then=Value(2)),
-        When(all_words_in_name, then=Value(3)),
-        default=Value(4),
+        When(name_folded__contains=phrase, then=Value(1)),
+        When(all_words_in_name, then=Value(2)),
+        default=Value(3),
         output_field=IntegerField(),
     )
     # Among names that contain the query, the shortest is the closest ("Thủ tục đăng ký khai
     # sinh" before "Thủ tục đăng ký khai sinh lưu động"); body-only matches go by relevance.
     name_closeness = Case(
-        When(search_tier__lte=3, then=F("name_length")),
+        When(search_tier__lte=2, then=F("name_length")),
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -88,7 +89,7 @@ def _sqlite(queryset: QuerySet, words: list[str]):
     # bm25() only works in the row context of its own MATCH query, so the FTS table is joined
     # rather than queried in a correlated subquery (which re-ran the whole full-text search for
     # every matched row: quadratic, see bench/README.md). Django has no join to a virtual table
-    # other than `extra()`. Codes are indexed too ("1.001193" as the tokens 1 and 001193).
+    # other than `extra()`.
     queryset = queryset.extra(
         tables=[FTS_TABLE],
         where=[f"{FTS_TABLE}.rowid = catalog_procedure.id", f"{FTS_TABLE} MATCH %s"],
@@ -101,7 +102,7 @@ def _sqlite(queryset: QuerySet, words: list[str]):
 _PG_VECTOR = "catalog_procedure.search_vector"
 
 
-def _postgres(queryset: QuerySet, words: list[str], code_prefix: str):
+def _postgres(queryset: QuerySet, words: list[str]):
     # Folded words are made of \w characters only, so they cannot inject tsquery operators.
     tsquery = " & ".join(f"{w}:*" for w in words)
     # `search_vector` is a stored generated column (name weighted A, body B) with a GIN index,
@@ -113,10 +114,7 @@ def _postgres(queryset: QuerySet, words: list[str], code_prefix: str):
         f"ts_rank({_PG_VECTOR}, to_tsquery('simple', %s))", [tsquery], output_field=FloatField()
     )
     # The match goes into WHERE as it is (not compared with TRUE) so the GIN index is used.
-    condition = Q(matched)
-    if code_prefix:
-        condition |= Q(code__startswith=code_prefix)
-    queryset = queryset.filter(condition).annotate(search_rank=rank)
+    queryset = queryset.filter(matched).annotate(search_rank=rank)
     return queryset, F("search_rank").desc()
 
 
