@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "ninja",  # serves the API docs' assets locally instead of from a CDN
     "django_tasks",
     "django_tasks_db",
     "tthc.core",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "tthc.workdays",
     "tthc.catalog",
     "tthc.dossiers",
+    "tthc.feedback",
     "tthc.demo",
 ]
 
@@ -170,3 +172,10 @@ TTHC_OFFICE_HOURS = {
     "cutoff": env.str("TTHC_CUTOFF", default="15:00"),
 }
 TTHC_DUE_SOON_WORKING_DAYS = env.int("TTHC_DUE_SOON_WORKING_DAYS", default=1)
+
+# --- Dossiers: uploads and the applicant's notifications --------------------------------------
+TTHC_MAX_UPLOAD_MB = env.int("TTHC_MAX_UPLOAD_MB", default=10)
+TTHC_SMS_GATEWAY = env.str("TTHC_SMS_GATEWAY", default="tthc.dossiers.sms.LoggingGateway")
+TTHC_SMS_URL = env.str("TTHC_SMS_URL", default="")
+TTHC_SMS_TOKEN = env.str("TTHC_SMS_TOKEN", default="")
+TTHC_SMS_SENDER = env.str("TTHC_SMS_SENDER", default="")

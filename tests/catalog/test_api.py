@@ -145,7 +145,11 @@ def test_detail_query_count_is_fixed(client):
     assert _queries(client, "/api/v1/procedures/1.001193") == baseline
 
 
-def test_openapi_and_docs_are_served(client):
+def test_openapi_and_docs_are_served_without_a_cdn(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/procedures/{code}" in schema["paths"]
-    assert client.get("/api/v1/docs").status_code == 200
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn." not in html and 'src="http' not in html
