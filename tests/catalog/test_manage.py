@@ -209,6 +209,24 @@ def test_the_edit_form_round_trips_the_schema_without_a_new_version(client, offi
     assert latest.data["legal_bases"][-1]["title"] == "Thông tư 04/2020/TT-BTP"
 
 
+def test_a_procedure_can_have_its_own_office_hours(client, officer):
+    procedure = make_procedure("1.001193")
+    edit_url = reverse("catalog:manage-edit", args=[procedure.code])
+    response = client.get(edit_url)
+    post = form_post(response.context["form"], response.context["formsets"])
+    post["hours_afternoon_end"] = "25:00"
+    response = client.post(edit_url, post)
+    assert response.status_code == 422
+    assert "Nhập giờ dạng HH:MM" in response.content.decode()
+    post["hours_afternoon_end"] = "16:00"
+    assert client.post(edit_url, post).status_code == 302
+    latest = Procedure.objects.get(pk=procedure.pk).current_version
+    assert latest.data["office_hours"]["afternoon_end"] == "16:00"
+    assert latest.data["office_hours"]["cutoff"] is None
+    again = client.get(edit_url).context["form"]
+    assert again["hours_afternoon_end"].value() == "16:00", "the form shows the stored hours"
+
+
 @time_machine.travel("2026-03-02 09:00 +0700", tick=False)
 def test_a_decision_effective_in_the_future_waits_for_its_date(client, officer):
     make_procedure("1.001193", name="Đăng ký khai sinh")

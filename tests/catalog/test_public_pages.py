@@ -6,6 +6,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
 
 from tests.factories import AgencyFactory, UserFactory, procedure_data
 from tthc.catalog import services
@@ -142,7 +143,13 @@ def test_procedure_page_has_the_national_layout(client):
     assert 'href="/co-quan/000.00.21.H26/"' in body
     assert 'href="/thu-tuc/1.001193/in/"' in body
     # no dossier intake in this project yet: "apply online" goes to the national portal
-    assert re.search(rf'class="button button--apply" href="{re.escape(NATIONAL)}"', body)
+    # Online procedures lead to the province's own application form when the dossiers app
+    # provides one, else to the national portal.
+    try:
+        apply_url = reverse("dossiers:apply", args=["1.001193"])
+    except NoReverseMatch:
+        apply_url = NATIONAL
+    assert re.search(rf'class="button button--apply" href="{re.escape(apply_url)}"', body)
     assert '<link rel="canonical" href="http://testserver/thu-tuc/1.001193/">' in body
 
 

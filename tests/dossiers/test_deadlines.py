@@ -170,3 +170,18 @@ def test_calendar_change_recomputes_open_dossiers(
     assert event.data["old_due"].startswith("2025-02-05T17:00")
     closed.refresh_from_db()
     assert closed.due_at == DUE  # a closed dossier is never touched
+
+
+def test_a_procedure_with_its_own_office_hours_counts_with_them(procedure, received, travel):
+    """Received Wednesday 22/01/2025 at 16:30: after the province's 17:00 closing it counts the
+    same day (due 05/02); with the procedure closing at 16:00 it counts from Thursday 23/01, so
+    the 5th working day is 06/02, and the day ends at 16:00."""
+    from tthc.catalog import services as catalog_services
+
+    data = procedure.current_version.data | {"office_hours": {"afternoon_end": "16:00"}}
+    catalog_services.save_procedure(code=procedure.code, data=data)
+    procedure.refresh_from_db()
+    travel(2025, 1, 22, 16, 30)
+    dossier = received()
+    assert dossier.procedure_version == 2
+    assert dossier.due_at == at(2025, 2, 6, 16, 0)

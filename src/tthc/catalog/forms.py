@@ -144,10 +144,31 @@ class ProcedureForm(forms.Form):
         "description",
     )
 
+    # Office hours of this procedure where they differ from the province's (DOMAIN §5).
+    OFFICE_HOURS = {
+        "morning_start": "Giờ bắt đầu buổi sáng",
+        "morning_end": "Giờ kết thúc buổi sáng",
+        "afternoon_start": "Giờ bắt đầu buổi chiều",
+        "afternoon_end": "Giờ đóng cửa (kết thúc buổi chiều)",
+        "cutoff": "Giờ chốt nhận hồ sơ trả trong ngày",
+    }
+
     def __init__(self, *args, create: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not create:
             del self.fields["code"]
+        for key, label in self.OFFICE_HOURS.items():
+            self.fields[f"hours_{key}"] = forms.RegexField(
+                label=label,
+                regex=r"^([01]\d|2[0-3]):[0-5]\d$",
+                required=False,
+                help_text="Để trống: theo giờ làm việc chung của tỉnh.",
+                error_messages={"invalid": "Nhập giờ dạng HH:MM, ví dụ 16:30."},
+                widget=forms.TextInput(attrs={"placeholder": "HH:MM", "inputmode": "numeric"}),
+            )
+
+    def office_hours_fields(self):
+        return [self[f"hours_{key}"] for key in self.OFFICE_HOURS]
 
     @classmethod
     def initial_from(cls, data: dict[str, Any], *, agencies: list[Agency]) -> dict[str, Any]:
@@ -155,6 +176,8 @@ class ProcedureForm(forms.Form):
         initial["levels"] = data.get("levels", [])
         initial["subjects"] = "\n".join(data.get("subjects", []))
         initial["agencies"] = [a.pk for a in agencies]
+        for key, value in (data.get("office_hours") or {}).items():
+            initial[f"hours_{key}"] = value or ""
         return initial
 
     def scalar_data(self) -> dict[str, Any]:
@@ -162,6 +185,10 @@ class ProcedureForm(forms.Form):
         data = {key: cleaned[key] for key in self.SCALARS}
         data["levels"] = list(cleaned["levels"])
         data["subjects"] = _lines(cleaned["subjects"])
+        hours = {
+            key: cleaned[f"hours_{key}"] for key in self.OFFICE_HOURS if cleaned[f"hours_{key}"]
+        }
+        data["office_hours"] = hours or None
         return data
 
 

@@ -2,10 +2,11 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field as PydanticField
+from pydantic import StringConstraints
 
 ChannelKind = Literal["in_person", "online", "postal"]
 TimeUnit = Literal["working_days", "days", "hours", "months", "none"]
@@ -50,6 +51,20 @@ class Result(Schema):
     code: str = ""
 
 
+HourMinute = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class OfficeHoursOverride(Schema):
+    """Office hours of one procedure where they differ from the province's (DOMAIN §5):
+    only the times given replace the settings."""
+
+    morning_start: HourMinute | None = None
+    morning_end: HourMinute | None = None
+    afternoon_start: HourMinute | None = None
+    afternoon_end: HourMinute | None = None
+    cutoff: HourMinute | None = None
+
+
 class ProcedureData(Schema):
     """Every component of a procedure (DOMAIN §2). Stored as a version's `data`."""
 
@@ -76,6 +91,7 @@ class ProcedureData(Schema):
     keywords: str = ""
     description: str = ""
     decision_number: str = ""
+    office_hours: OfficeHoursOverride | None = None
 
 
 class AgencyRef(Schema):

@@ -23,13 +23,14 @@ from tthc.dossiers.models import Channel, Dossier, DossierEvent
 from tthc.dossiers.transitions import Action
 from tthc.workdays.engine import (
     Deadline,
+    OfficeHours,
     Pause,
     Unit,
     WorkdaysError,
     WorkingCalendar,
     compute_deadline,
 )
-from tthc.workdays.selectors import calendar_for
+from tthc.workdays.selectors import calendar_for, office_hours
 
 CHANNEL_KINDS = {
     Channel.IN_PERSON: "in_person",
@@ -88,6 +89,13 @@ def _amount(value: Decimal) -> int | Fraction:
     return int(exact) if exact.denominator == 1 else exact
 
 
+def procedure_office_hours(dossier: Dossier) -> OfficeHours:
+    """The province's office hours, with the times the procedure version overrides."""
+    version = dossier.procedure.versions.filter(number=dossier.procedure_version).first()
+    override = (version.data.get("office_hours") if version else None) or {}
+    return office_hours(**{k: v for k, v in override.items() if v})
+
+
 def compute(
     dossier: Dossier,
     events: Iterable[DossierEvent] | None = None,
@@ -112,8 +120,9 @@ def compute_with(
     as_of: datetime | None = None,
 ) -> Deadline:
     """The deadline of `dossier` with these pauses (engine errors become ValidationError)."""
-    calendar = calendar or calendar_for(dossier.resolving_agency_id)
     try:
+        hours = procedure_office_hours(dossier)
+        calendar = calendar or calendar_for(dossier.resolving_agency_id, hours=hours)
         return compute_deadline(
             dossier.received_at,
             _amount(dossier.time_amount),
@@ -121,6 +130,7 @@ def compute_with(
             calendar,
             pauses=pauses,
             as_of=as_of,
+            office_hours=hours,
         )
     except WorkdaysError as exc:
         raise ValidationError(exc.message, field=exc.field) from exc
