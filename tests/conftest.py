@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 SHARED_DATA = Path(
     os.environ.get("TTHC_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -14,6 +15,7 @@ def _test_settings(settings):
     fast."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # no state (throttles, cached names) leaks from one test into another
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("tthc.org.urls")),
     path("", include("tthc.workdays.urls")),
     path("", include("tthc.dossiers.urls")),
+    path("", include("tthc.feedback.urls")),
     path("", include("tthc.catalog.urls")),
 ]
 

@@ -101,7 +101,9 @@ def point(commune):
 
 
 def staff(role, agency):
-    return MembershipFactory(role=role, agency=agency, user=UserFactory()).user
+    user = MembershipFactory(role=role, agency=agency, user=UserFactory()).user
+    user.save()  # the factory sets the password after saving: keep the session hash valid
+    return user
 
 
 @pytest.fixture

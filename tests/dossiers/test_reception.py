@@ -183,3 +183,32 @@ def test_fee_must_be_whole_vnd(procedure, point, department, officer):
             fee_due=-1,
         )
     assert error.value.field == "fee_due"
+
+
+def test_a_service_centre_receives_for_the_agencies_of_its_unit(procedure, department):
+    """Decree 118/2025: the public administration service centre is the one-stop desk of the
+    agencies of its administrative unit, boundary-free or not."""
+    from tests.factories import AgencyFactory
+    from tthc.org.models import AgencyKind, ReceptionPoint
+
+    make_procedure(code="1.001193", boundary_free=False)
+    procedure.refresh_from_db()
+    centre = AgencyFactory(
+        code="000.00.99.H26",
+        name="Trung tâm Phục vụ hành chính công",
+        kind=AgencyKind.SERVICE_CENTRE,
+        unit=department.unit,
+    )
+    desk = ReceptionPoint.objects.create(agency=centre, name="Chi nhánh số 1")
+    dossier = services.receive(
+        user=staff(Role.RECEPTION_OFFICER, centre),
+        procedure=procedure,
+        reception_point=desk,
+        resolving_agency=department,
+        applicant=PERSON,
+        documents=[DocumentInput(DOCUMENTS[0])],
+    )
+    assert dossier.receiving_agency == centre and dossier.current_agency == department
+    from tthc.dossiers import selectors
+
+    assert list(selectors.reception_points_for(procedure, department)) == [desk]

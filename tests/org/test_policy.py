@@ -26,6 +26,11 @@ MATRIX = {
         Action.DOSSIER_RECEIVE: OWN,
         Action.DOSSIER_PROCESS: NO,
         Action.DOSSIER_VIEW: OWN,
+        Action.FEEDBACK_RECEIVE: OWN,
+        Action.FEEDBACK_PROCESS: NO,
+        Action.FEEDBACK_APPROVE: NO,
+        Action.FEEDBACK_VIEW: OWN,
+        Action.FEEDBACK_REPORT: NO,
     },
     Role.SPECIALIST: {
         Action.CATALOG_IMPORT: NO,
@@ -40,6 +45,11 @@ MATRIX = {
         Action.DOSSIER_RECEIVE: NO,
         Action.DOSSIER_PROCESS: OWN,
         Action.DOSSIER_VIEW: OWN,
+        Action.FEEDBACK_RECEIVE: NO,
+        Action.FEEDBACK_PROCESS: OWN,
+        Action.FEEDBACK_APPROVE: NO,
+        Action.FEEDBACK_VIEW: OWN,
+        Action.FEEDBACK_REPORT: NO,
     },
     Role.AGENCY_LEADER: {
         Action.CATALOG_IMPORT: NO,
@@ -54,6 +64,11 @@ MATRIX = {
         Action.DOSSIER_RECEIVE: NO,
         Action.DOSSIER_PROCESS: OWN,
         Action.DOSSIER_VIEW: OWN,
+        Action.FEEDBACK_RECEIVE: NO,
+        Action.FEEDBACK_PROCESS: OWN,
+        Action.FEEDBACK_APPROVE: OWN,
+        Action.FEEDBACK_VIEW: OWN,
+        Action.FEEDBACK_REPORT: P,
     },
     Role.CONTROL_OFFICER: {
         Action.CATALOG_IMPORT: P,
@@ -68,6 +83,11 @@ MATRIX = {
         Action.DOSSIER_RECEIVE: NO,
         Action.DOSSIER_PROCESS: NO,
         Action.DOSSIER_VIEW: P,
+        Action.FEEDBACK_RECEIVE: P,
+        Action.FEEDBACK_PROCESS: P,
+        Action.FEEDBACK_APPROVE: P,
+        Action.FEEDBACK_VIEW: P,
+        Action.FEEDBACK_REPORT: P,
     },
     Role.EDITOR: {
         Action.CATALOG_IMPORT: NO,
@@ -82,6 +102,11 @@ MATRIX = {
         Action.DOSSIER_RECEIVE: NO,
         Action.DOSSIER_PROCESS: NO,
         Action.DOSSIER_VIEW: NO,
+        Action.FEEDBACK_RECEIVE: NO,
+        Action.FEEDBACK_PROCESS: NO,
+        Action.FEEDBACK_APPROVE: NO,
+        Action.FEEDBACK_VIEW: NO,
+        Action.FEEDBACK_REPORT: NO,
     },
     Role.ADMINISTRATOR: {
         Action.CATALOG_IMPORT: P,
@@ -96,6 +121,11 @@ MATRIX = {
         Action.DOSSIER_RECEIVE: NO,
         Action.DOSSIER_PROCESS: NO,
         Action.DOSSIER_VIEW: NO,
+        Action.FEEDBACK_RECEIVE: NO,
+        Action.FEEDBACK_PROCESS: NO,
+        Action.FEEDBACK_APPROVE: NO,
+        Action.FEEDBACK_VIEW: NO,
+        Action.FEEDBACK_REPORT: NO,
     },
 }
 
@@ -147,3 +177,16 @@ def test_anonymous_inactive_and_roleless_are_denied(action, django_user_model):
 def test_superuser_may_do_everything(action):
     user = UserFactory(is_superuser=True)
     assert can(user, action, AgencyFactory())
+
+
+@pytest.mark.django_db
+def test_granted_agencies_lists_where_an_agency_grant_is_held():
+    from tthc.org.policy import granted_agencies
+
+    agency = AgencyFactory()
+    officer = MembershipFactory(role=Role.RECEPTION_OFFICER, agency=agency).user
+    assert granted_agencies(officer, Action.DOSSIER_RECEIVE) == {agency.pk}
+    assert granted_agencies(officer, Action.DOSSIER_PROCESS) == set()
+    control = MembershipFactory(role=Role.CONTROL_OFFICER, agency=agency).user
+    assert granted_agencies(control, Action.DOSSIER_VIEW) is None  # province-wide
+    assert granted_agencies(UserFactory(is_superuser=True), Action.DOSSIER_VIEW) is None

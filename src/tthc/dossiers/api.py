@@ -1,11 +1,13 @@
-"""Public API of dossiers: status lookup by code."""
+"""Public API of dossiers: online submission with files, status lookup by code."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from ninja import Router, Schema
+from ninja import Form, Router, Schema, Status
 
 from tthc.core.errors import NotFound
-from tthc.dossiers import selectors
+from tthc.dossiers import selectors, services
+from tthc.dossiers.pdf import lookup_url
+from tthc.dossiers.personal import ApplicantInput
 
 router = Router(tags=["Hồ sơ"])
 
@@ -64,3 +66,89 @@ def dossier_lookup(request, code: str, verify: str | None = None):
     if result is None:
         raise NotFound("Không tìm thấy hồ sơ có mã này.", field="code")
     return result
+
+
+class SubmissionIn(Schema):
+    procedure: str
+    resolving_agency: str
+    reception_point: int | None = None
+    kind: str = "person"
+    full_name: str = ""
+    citizen_id: str = ""
+    date_of_birth: date | None = None
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    organisation_name: str = ""
+    tax_code: str = ""
+    representative: str = ""
+
+
+class SubmissionOut(Schema):
+    code: str
+    status: int
+    status_label: str
+    lookup_url: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    field: str | None = None
+
+
+def _multipart_schema() -> dict:
+    schema = SubmissionIn.model_json_schema()
+    schema["description"] = (
+        "Các trường của người nộp và một tệp cho mỗi thành phần hồ sơ: file_1, file_2, ... "
+        "theo thứ tự thành phần hồ sơ của thủ tục."
+    )
+    schema["patternProperties"] = {r"^file_\d+$": {"type": "string", "format": "binary"}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": schema}},
+        }
+    }
+
+
+@router.post(
+    "",
+    response={201: SubmissionOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Nộp hồ sơ trực tuyến (multipart, kèm tệp)",
+    openapi_extra=_multipart_schema(),
+)
+def dossier_submit(request, payload: Form[SubmissionIn]):
+    """Multipart form: the fields below and one file per document of the procedure version,
+    named `file_1`, `file_2`, ... in the order of the procedure's documents. Files: PDF, JPEG,
+    PNG, DOCX, XLSX, ODT, at most `TTHC_MAX_UPLOAD_MB` each; a refused file answers 422
+    `{"detail", "code", "field"}` and nothing is stored."""
+    applicant = ApplicantInput(
+        kind=payload.kind,
+        full_name=payload.full_name,
+        citizen_id=payload.citizen_id,
+        date_of_birth=payload.date_of_birth,
+        phone=payload.phone,
+        email=payload.email,
+        address=payload.address,
+        organisation_name=payload.organisation_name,
+        tax_code=payload.tax_code,
+        representative=payload.representative,
+    )
+    files = {name: request.FILES[name] for name in request.FILES}
+    dossier = services.submit_online_request(
+        procedure_code=payload.procedure,
+        resolving_agency_code=payload.resolving_agency,
+        reception_point_id=payload.reception_point,
+        applicant=applicant,
+        files=files,
+    )
+    return Status(
+        201,
+        {
+            "code": dossier.code,
+            "status": dossier.status,
+            "status_label": dossier.get_status_display(),
+            "lookup_url": lookup_url(dossier),
+        },
+    )

@@ -219,6 +219,8 @@ class DossierDocument(models.Model):
     form = models.CharField("hình thức", max_length=20, choices=DocumentForm.choices)
     quantity = models.PositiveSmallIntegerField("số lượng", default=1)
     file = models.FileField("tệp", upload_to="dossiers/documents/%Y/%m/", blank=True)
+    # The file is stored under a generated name; this is the applicant's name, sanitised.
+    file_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "giấy tờ trong hồ sơ"
@@ -264,3 +266,63 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.dossier_id} {self.what}"
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", "Thư điện tử"
+    SMS = "sms", "Tin nhắn SMS"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", "Chờ gửi"
+    SENT = "sent", "Đã gửi"
+    FAILED = "failed", "Gửi không thành công"
+    SKIPPED = "skipped", "Không gửi (thiếu địa chỉ)"
+
+
+class Notification(models.Model):
+    """One message to the applicant about one dossier event on one channel. The unique
+    constraint makes delivery at most once per (event, channel), whatever the retries."""
+
+    event = models.ForeignKey(DossierEvent, on_delete=models.PROTECT, related_name="notifications")
+    channel = models.CharField("kênh", max_length=10, choices=NotificationChannel.choices)
+    kind = models.CharField("loại thông báo", max_length=30)
+    recipient = models.CharField("người nhận", max_length=254, blank=True)
+    status = models.CharField(
+        "tình trạng",
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField("số lần thử", default=0)
+    last_error = models.TextField("lỗi gần nhất", blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "channel"], name="one_notification_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.channel} {self.status}"
+
+
+class SatisfactionRating(models.Model):
+    """The applicant's rating after the result was returned: once per dossier."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="rating")
+    satisfied = models.BooleanField("hài lòng")
+    comment = models.TextField("ý kiến", blank=True)
+    at = models.DateTimeField("lúc")
+
+    class Meta:
+        verbose_name = "đánh giá mức độ hài lòng"
+        verbose_name_plural = "đánh giá mức độ hài lòng"
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {'hài lòng' if self.satisfied else 'không hài lòng'}"

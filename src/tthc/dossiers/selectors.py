@@ -194,3 +194,319 @@ def lookup(code: str, *, verify: str | None = None) -> dict | None:
         "verify_blocked": blocked,
         "applicant": applicant_view(dossier.applicant, full=verified),
     }
+
+
+# --------------------------------------------------------------------------- online intake
+
+# Roles of a procedure's agencies that resolve dossiers.
+RESOLVING_ROLES = ("implementing", "competent", "authorised")
+
+
+def online_procedure(code: str):
+    """The procedure if it takes online submissions (level full or partial, not abolished,
+    with a current version), else None."""
+    from tthc.catalog.models import Procedure
+
+    procedure = (
+        Procedure.objects.select_related("current_version").filter(code=(code or "")[:50]).first()
+    )
+    if (
+        procedure is None
+        or procedure.current_version is None
+        or procedure.status == "abolished"
+        or procedure.online_level not in ("full", "partial")
+    ):
+        return None
+    return procedure
+
+
+def required_documents(version_data: dict) -> list[dict]:
+    """The procedure version's documents, numbered from 1 as the upload fields are
+    (`file_1`, ...). A document whose name says it is conditional ("nếu có", "trường hợp")
+    is optional."""
+    rows = []
+    for position, document in enumerate(version_data.get("documents") or [], start=1):
+        name = document.get("name", "")
+        folded = name.lower()
+        rows.append(
+            {
+                "position": position,
+                "field": f"file_{position}",
+                "name": name,
+                "label": name.lstrip("-+• ").strip() or name,
+                "optional": "nếu có" in folded or folded.lstrip("-+• ").startswith("trường hợp"),
+            }
+        )
+    return rows
+
+
+def resolving_agencies(procedure):
+    """Agencies that resolve the procedure (from its agency links), active ones."""
+    from tthc.org.models import Agency
+
+    return (
+        Agency.objects.filter(
+            is_active=True,
+            procedure_links__procedure=procedure,
+            procedure_links__role__in=RESOLVING_ROLES,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def reception_points_for(procedure, resolving=None):
+    """Desks that may receive the procedure's dossiers for `resolving`: any active desk of the
+    province when the procedure is boundary-free, else the desks of the resolving agency and
+    of the agencies above it."""
+    from tthc.org.models import ReceptionPoint
+
+    points = ReceptionPoint.objects.filter(is_active=True).select_related("agency")
+    if procedure.boundary_free:
+        return points.order_by("name")
+    if resolving is None:
+        return points.none()
+    from django.db.models import Q
+
+    from tthc.org.models import AgencyKind
+
+    ids, node = set(), resolving
+    while node is not None and node.pk not in ids:
+        ids.add(node.pk)
+        node = node.parent
+    centre = Q(agency__kind=AgencyKind.SERVICE_CENTRE, agency__unit_id=resolving.unit_id)
+    if resolving.unit_id is None:
+        centre = Q(pk__in=[])
+    return points.filter(Q(agency_id__in=ids) | centre).order_by("name")
+
+
+# --------------------------------------------------------------------------- staff queues
+
+QUEUE_TABS: dict[str, str] = {
+    "moi": "Mới nộp trực tuyến",
+    "dang-xu-ly": "Đang giải quyết",
+    "sap-den-han": "Sắp đến hạn",
+    "qua-han": "Quá hạn",
+    "bo-sung": "Chờ bổ sung",
+    "cho-tra": "Chờ trả kết quả",
+    "da-xong": "Đã trả, kết thúc",
+}
+_RUNNING = (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT)
+
+
+def _with_descendants(ids: set[int]) -> set[int]:
+    from tthc.org.models import Agency
+
+    found, frontier = set(ids), set(ids)
+    while frontier:
+        children = (
+            set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        )
+        found |= children
+        frontier = children
+    return found
+
+
+def staff_agencies(user) -> set[int] | None:
+    """Agencies whose dossiers the user sees (roles of DOSSIER_VIEW held there, and the
+    agencies below); None means every agency (province-wide grant, superuser)."""
+    from tthc.org.policy import Action as Policy
+    from tthc.org.policy import granted_agencies
+
+    ids = granted_agencies(user, Policy.DOSSIER_VIEW)
+    if ids is None:
+        return None
+    return _with_descendants(ids) if ids else set()
+
+
+def due_soon_limit(now: datetime | None = None) -> datetime:
+    """The end of the N-th working day from today (N = TTHC_DUE_SOON_WORKING_DAYS)."""
+    from datetime import time
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from tthc.workdays.engine import VN_TZ
+    from tthc.workdays.selectors import calendar_for
+
+    today = to_local(now or timezone.now()).date()
+    calendar = calendar_for(None)
+    day = calendar.add_working_days(today, settings.TTHC_DUE_SOON_WORKING_DAYS)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=VN_TZ)
+
+
+def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
+    """One tab of the staff queue, restricted to the user's agencies; a flat number of
+    queries whatever the page size (everything shown is joined)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    rows = Dossier.objects.select_related(
+        "procedure", "receiving_agency", "current_agency", "reception_point"
+    )
+    agencies = staff_agencies(user)
+    if agencies is not None:
+        rows = rows.filter(
+            Q(receiving_agency_id__in=agencies)
+            | Q(current_agency_id__in=agencies)
+            | Q(resolving_agency_id__in=agencies)
+        )
+    if tab == "moi":
+        return rows.filter(status=Status.SUBMITTED).order_by("submitted_at", "pk")
+    if tab == "sap-den-han":
+        return rows.filter(
+            status__in=_RUNNING, due_at__gte=now, due_at__lte=due_soon_limit(now)
+        ).order_by("due_at", "pk")
+    if tab == "qua-han":
+        return rows.filter(status__in=_RUNNING, due_at__lt=now).order_by("due_at", "pk")
+    if tab == "bo-sung":
+        return rows.filter(status=Status.SUPPLEMENT_REQUESTED).order_by("due_at", "pk")
+    if tab == "cho-tra":
+        return rows.filter(status=Status.RESOLVED).order_by("due_at", "pk")
+    if tab == "da-xong":
+        return rows.filter(
+            status__in=(Status.RETURNED, Status.NOT_RECEIVED, Status.WITHDRAWN, Status.STOPPED)
+        ).order_by("-submitted_at", "-pk")
+    return rows.filter(status__in=_RUNNING).order_by("due_at", "pk")
+
+
+def queue_counts(user, *, now: datetime | None = None) -> dict[str, int]:
+    return {tab: queue(user, tab, now=now).count() for tab in QUEUE_TABS}
+
+
+def staff_dossier(code: str) -> Dossier | None:
+    """A dossier with everything its staff page shows."""
+    code = (code or "").strip()
+    if not code or len(code) > 64:
+        return None
+    return (
+        Dossier.objects.select_related(
+            "procedure",
+            "applicant",
+            "receiving_agency",
+            "resolving_agency",
+            "current_agency",
+            "reception_point",
+        )
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=DossierEvent.objects.select_related("actor", "agency")
+                .prefetch_related("attachments")
+                .order_by("at", "id"),
+            ),
+            "documents",
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+def allowed_actions(user, dossier: Dossier) -> list[Action]:
+    """The staff actions the transition table and the user's permissions allow now."""
+    from tthc.core.errors import PermissionDenied
+    from tthc.dossiers.services import check_permission
+    from tthc.dossiers.transitions import STAFF_ACTIONS, target
+
+    allowed = []
+    for action in STAFF_ACTIONS:
+        if target(dossier.status, action) is None:
+            continue
+        try:
+            check_permission(user, dossier, action)
+        except PermissionDenied:
+            continue
+        allowed.append(action)
+    return allowed
+
+
+def may_view(user, dossier: Dossier) -> bool:
+    from tthc.org.policy import Action as Policy
+    from tthc.org.policy import can
+
+    return any(
+        can(user, Policy.DOSSIER_VIEW, agency)
+        for agency in (dossier.receiving_agency, dossier.current_agency, dossier.resolving_agency)
+    )
+
+
+def missing_documents(dossier: Dossier) -> list[str]:
+    """The supplement request still open: what it asked for (empty when none is open)."""
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        return []
+    for event in reversed(list(dossier.events.all())):
+        if event.action == Action.REQUEST_SUPPLEMENT:
+            return list((event.data or {}).get("missing") or [])
+    return []
+
+
+def intake_procedure(code: str):
+    """A procedure the counter may receive (current version, not abolished), else None."""
+    from tthc.catalog.models import Procedure
+
+    procedure = (
+        Procedure.objects.select_related("current_version").filter(code=(code or "")[:50]).first()
+    )
+    if procedure is None or procedure.current_version is None or procedure.status == "abolished":
+        return None
+    return procedure
+
+
+def open_status_of(dossier: Dossier) -> str | None:
+    """within_time / due_soon / overdue while the clock runs; None otherwise."""
+    from tthc.workdays.selectors import open_status
+
+    if dossier.status not in (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT):
+        return None
+    if dossier.due_at is None:
+        return None
+    return open_status(dossier.due_at, agency=dossier.resolving_agency_id)
+
+
+def tracking_rows(*, user, start: datetime, end: datetime, agency=None) -> QuerySet[Dossier]:
+    """Dossiers received (or submitted) in [start, end] for the tracking book."""
+    from django.db.models import Q
+
+    rows = (
+        Dossier.objects.filter(submitted_at__gte=start, submitted_at__lte=end)
+        .select_related(
+            "procedure", "applicant", "receiving_agency", "resolving_agency", "reception_point"
+        )
+        .prefetch_related(_events())
+        .order_by("submitted_at", "pk")
+    )
+    agencies = staff_agencies(user)
+    if agencies is not None:
+        rows = rows.filter(
+            Q(receiving_agency_id__in=agencies)
+            | Q(current_agency_id__in=agencies)
+            | Q(resolving_agency_id__in=agencies)
+        )
+    if agency is not None:
+        rows = rows.filter(
+            Q(receiving_agency=agency) | Q(resolving_agency=agency) | Q(current_agency=agency)
+        )
+    return rows
+
+
+def citizen_actions(code: str) -> dict:
+    """What the verified applicant may do on the lookup page: upload the documents of an open
+    supplement request; rate the service once the result was returned (once)."""
+    from tthc.dossiers.models import SatisfactionRating
+
+    dossier = dossier_by_code(code)
+    if dossier is None:
+        return {}
+    rating = SatisfactionRating.objects.filter(dossier=dossier).first()
+    supplement = None
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        for event in reversed(list(dossier.events.all())):
+            if event.action == Action.REQUEST_SUPPLEMENT:
+                supplement = {"note": event.note, "missing": (event.data or {}).get("missing", [])}
+                break
+    return {
+        "supplement": supplement,
+        "can_rate": dossier.status == Status.RETURNED and rating is None,
+        "rating": rating,
+    }

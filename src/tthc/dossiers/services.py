@@ -17,7 +17,7 @@ from tthc.catalog.models import Procedure
 from tthc.catalog.models import Status as ProcedureStatus
 from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from tthc.core.text import normalize_space
-from tthc.dossiers import codes, deadlines
+from tthc.dossiers import codes, deadlines, uploads
 from tthc.dossiers.models import (
     AccessLog,
     Applicant,
@@ -26,17 +26,22 @@ from tthc.dossiers.models import (
     Dossier,
     DossierDocument,
     DossierEvent,
+    EventAttachment,
+    SatisfactionRating,
     Status,
 )
-from tthc.dossiers.personal import ApplicantInput, clean_applicant
+from tthc.dossiers.personal import ApplicantInput, clean_applicant, verifies
 from tthc.dossiers.transitions import ACTION_LABELS, CURRENT, PERMISSIONS, Action, target
-from tthc.org.models import Agency, ReceptionPoint
+from tthc.dossiers.uploads import CheckedUpload
+from tthc.org.models import Agency, AgencyKind, ReceptionPoint
 from tthc.org.policy import DENIED_MESSAGES, can, require
 from tthc.org.policy import Action as Policy
 from tthc.workdays.engine import to_local
 
 CODE_ATTEMPTS = 5
 NOTE_MAX = 4000
+DOCUMENTS_FOLDER = "dossiers/documents"
+ATTACHMENTS_FOLDER = "dossiers/events"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class DocumentInput:
     name: str
     form: str = DocumentForm.ORIGINAL
     quantity: int = 1
+    # A file already checked by `tthc.dossiers.uploads.check` (scan or online upload).
+    upload: CheckedUpload | None = None
 
 
 # --------------------------------------------------------------------------- intake
@@ -77,7 +84,14 @@ def _clean_documents(version_data: dict, documents: Sequence[DocumentInput]) -> 
         if not 1 <= int(document.quantity) <= 99:
             raise ValidationError("Số lượng giấy tờ phải từ 1 đến 99.", field="documents")
         seen.add(name)
-        lines.append({"name": name, "form": document.form, "quantity": int(document.quantity)})
+        lines.append(
+            {
+                "name": name,
+                "form": document.form,
+                "quantity": int(document.quantity),
+                "upload": document.upload,
+            }
+        )
     if not lines:
         raise ValidationError("Hồ sơ phải có ít nhất một giấy tờ.", field="documents")
     return lines
@@ -87,17 +101,29 @@ def _check_resolving_agency(procedure: Procedure, resolving: Agency, receiving: 
     if not resolving.is_active:
         raise ValidationError("Cơ quan giải quyết đã ngừng hoạt động.", field="resolving_agency")
     if resolving.pk != receiving.pk and not procedure.boundary_free:
-        # Without boundary-free reception the desk receives only for its own agency tree.
+        # Without boundary-free reception the desk receives only for its own agency tree, or,
+        # for a public administration service centre, for the agencies of its own
+        # administrative unit (Decree 118/2025: the provincial centre is the one-stop desk of
+        # the provincial departments, the commune centre of the commune).
         ids, node = set(), resolving
         while node is not None and node.pk not in ids:
             ids.add(node.pk)
             node = node.parent
-        if receiving.pk not in ids:
+        if receiving.pk not in ids and not is_unit_centre_for(receiving, resolving):
             raise ValidationError(
                 "Thủ tục này không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính: "
                 "chỉ tiếp nhận tại bộ phận một cửa của cơ quan giải quyết.",
                 field="resolving_agency",
             )
+
+
+def is_unit_centre_for(receiving: Agency, resolving: Agency) -> bool:
+    """A public administration service centre receives for the agencies of its unit."""
+    return (
+        receiving.kind == AgencyKind.SERVICE_CENTRE
+        and receiving.unit_id is not None
+        and receiving.unit_id == resolving.unit_id
+    )
 
 
 def _create(
@@ -127,6 +153,54 @@ def _create(
     amount, unit = deadlines.processing_time(version.data, channel)
     note = _note(note)
     day = to_local(now).date()
+    stored: list[str] = []
+    try:
+        return _create_rows(
+            procedure=procedure,
+            version=version,
+            channel=channel,
+            reception_point=reception_point,
+            receiving_agency=receiving_agency,
+            resolving_agency=resolving_agency,
+            applicant_fields=applicant_fields,
+            lines=lines,
+            fee_due=fee_due,
+            status=status,
+            action=action,
+            user=user,
+            note=note,
+            now=now,
+            day=day,
+            amount=amount,
+            unit=unit,
+            stored=stored,
+        )
+    except BaseException:
+        uploads.discard(stored)  # the rows rolled back: no orphan files either
+        raise
+
+
+def _create_rows(
+    *,
+    procedure,
+    version,
+    channel,
+    reception_point,
+    receiving_agency,
+    resolving_agency,
+    applicant_fields,
+    lines,
+    fee_due,
+    status,
+    action,
+    user,
+    note,
+    now,
+    day,
+    amount,
+    unit,
+    stored: list[str],
+) -> Dossier:
     with transaction.atomic():
         person = Applicant.objects.create(**applicant_fields)
         for attempt in range(CODE_ATTEMPTS):
@@ -156,11 +230,18 @@ def _create(
                 if attempt == CODE_ATTEMPTS - 1:
                     raise Conflict("Không cấp được mã hồ sơ, vui lòng thử lại.") from None
                 codes.resync_counter(receiving_agency, day)
-        DossierDocument.objects.bulk_create(
-            DossierDocument(dossier=dossier, position=i, **line)
-            for i, line in enumerate(lines, start=1)
-        )
-        _append(
+        rows = []
+        for i, line in enumerate(lines, start=1):
+            upload = line.pop("upload")
+            row = DossierDocument(dossier=dossier, position=i, **line)
+            if upload is not None:
+                name = uploads.store(DOCUMENTS_FOLDER, upload)
+                stored.append(name)
+                row.file.name = name
+                row.file_name = upload.display_name
+            rows.append(row)
+        DossierDocument.objects.bulk_create(rows)
+        event = _append(
             dossier,
             action=action,
             user=user,
@@ -174,6 +255,7 @@ def _create(
             _start_clock(dossier, now)
         dossier.status = status
         dossier.save()
+        notify_after_commit(event)
     return dossier
 
 
@@ -185,13 +267,19 @@ def submit_online(
     applicant: ApplicantInput,
     documents: Sequence[DocumentInput],
     fee_due: int = 0,
+    reception_point: ReceptionPoint | None = None,
 ) -> Dossier:
     """A citizen's online submission (channel 2): status 1, code issued, clock not started
-    until an officer accepts it."""
+    until an officer accepts it. `reception_point`, when given, is the one-stop desk that will
+    check it (its agency is then the receiving agency)."""
+    if reception_point is not None:
+        if not reception_point.is_active:
+            raise ValidationError("Điểm tiếp nhận đã ngừng hoạt động.", field="reception_point")
+        receiving_agency = reception_point.agency
     return _create(
         procedure=procedure,
         channel=Channel.ONLINE,
-        reception_point=None,
+        reception_point=reception_point,
         receiving_agency=receiving_agency,
         resolving_agency=resolving_agency,
         applicant=applicant,
@@ -253,6 +341,13 @@ def _note(note: str | None, *, required: str | None = None) -> str:
     return note
 
 
+def notify_after_commit(event: DossierEvent) -> None:
+    """Queue the applicant's notifications for this event once the transaction commits."""
+    from tthc.dossiers import notifications
+
+    notifications.schedule(event)
+
+
 def _append(dossier, *, action, user, at, from_status, to_status, note="", data=None):
     return DossierEvent.objects.create(
         dossier=dossier,
@@ -303,6 +398,30 @@ def _transition(
     data: dict | None = None,
     before: Callable[[Dossier], None] | None = None,
     after: Callable[[Dossier, datetime], None] | None = None,
+    attachments: Sequence[CheckedUpload] = (),
+    as_applicant: bool = False,
+) -> Dossier:
+    stored: list[str] = []
+    try:
+        return _transition_rows(
+            user=user,
+            dossier=dossier,
+            action=action,
+            note=note,
+            data=data,
+            before=before,
+            after=after,
+            attachments=attachments,
+            as_applicant=as_applicant,
+            stored=stored,
+        )
+    except BaseException:
+        uploads.discard(stored)
+        raise
+
+
+def _transition_rows(
+    *, user, dossier, action, note, data, before, after, attachments, as_applicant, stored
 ) -> Dossier:
     with transaction.atomic():
         current = (
@@ -313,7 +432,8 @@ def _transition(
         )
         if current is None:
             raise NotFound("Không tìm thấy hồ sơ.")
-        check_permission(user, current, action)
+        if not as_applicant:  # the applicant was verified by the caller
+            check_permission(user, current, action)
         new_status = target(current.status, action)
         if new_status is None:
             raise Conflict(
@@ -326,19 +446,26 @@ def _transition(
         now = timezone.now()
         old_status = current.status
         current.status = new_status
-        _append(
+        event = _append(
             current,
             action=action,
-            user=user,
+            user=None if as_applicant else user,
             at=now,
             from_status=old_status,
             to_status=new_status,
             note=note,
-            data=data,
+            data=dict(data or {}, by_applicant=True) if as_applicant else data,
         )
+        for upload in attachments:
+            name = uploads.store(ATTACHMENTS_FOLDER, upload)
+            stored.append(name)
+            attachment = EventAttachment(event=event, name=upload.display_name)
+            attachment.file.name = name
+            attachment.save()
         if after is not None:
             after(current, now)
         current.save()
+        notify_after_commit(event)
     return current
 
 
@@ -379,7 +506,9 @@ def request_supplement(
     )
 
 
-def complete_supplement(*, user, dossier: Dossier, note: str = "") -> Dossier:
+def complete_supplement(
+    *, user, dossier: Dossier, note: str = "", files: Sequence[CheckedUpload] = ()
+) -> Dossier:
     """The documents asked for arrived: the clock runs again and the deadline moves by the
     working days of the pause."""
     return _transition(
@@ -388,7 +517,49 @@ def complete_supplement(*, user, dossier: Dossier, note: str = "") -> Dossier:
         action=Action.COMPLETE_SUPPLEMENT,
         note=_note(note),
         after=lambda d, now: _store_deadline(d),
+        attachments=files,
     )
+
+
+def supplement_online(
+    *, dossier: Dossier, verify: str, files: Sequence[CheckedUpload], note: str = ""
+) -> Dossier:
+    """The applicant, verified by the last 4 digits of the citizen ID or phone, uploads the
+    documents a supplement request asked for: the request is completed and the clock runs
+    again. The files are added to the dossier's history; earlier files stay."""
+    if not verifies(dossier.applicant, verify):
+        raise PermissionDenied("Mã xác minh không đúng.", code="verify_failed")
+    if not files:
+        raise ValidationError("Cần tải lên ít nhất một tệp bổ sung.", field="files")
+    return _transition(
+        user=None,
+        dossier=dossier,
+        action=Action.COMPLETE_SUPPLEMENT,
+        note=_note(note) or "Người nộp bổ sung hồ sơ trực tuyến.",
+        after=lambda d, now: _store_deadline(d),
+        attachments=files,
+        as_applicant=True,
+    )
+
+
+def rate(*, dossier: Dossier, verify: str, satisfied: bool, comment: str = "") -> None:
+    """The verified applicant rates the service once, after the result was returned."""
+    if not verifies(dossier.applicant, verify):
+        raise PermissionDenied("Mã xác minh không đúng.", code="verify_failed")
+    if dossier.status != Status.RETURNED:
+        raise Conflict("Chỉ đánh giá được sau khi đã nhận kết quả.", code="not_returned")
+    comment = _note(comment)
+    if not satisfied and not comment:
+        raise ValidationError(
+            "Vui lòng cho biết lý do chưa hài lòng để cơ quan khắc phục.", field="comment"
+        )
+    try:
+        with transaction.atomic():
+            SatisfactionRating.objects.create(
+                dossier=dossier, satisfied=satisfied, comment=comment, at=timezone.now()
+            )
+    except IntegrityError:
+        raise Conflict("Hồ sơ này đã được đánh giá.", code="already_rated") from None
 
 
 def request_payment(*, user, dossier: Dossier, amount: int, note: str = "") -> Dossier:
@@ -417,13 +588,24 @@ def stop(*, user, dossier: Dossier, reason: str) -> Dossier:
     return _transition(user=user, dossier=dossier, action=Action.STOP, note=reason)
 
 
-def resolve(*, user, dossier: Dossier, note: str = "", result_code: str = "") -> Dossier:
+def resolve(
+    *,
+    user,
+    dossier: Dossier,
+    note: str = "",
+    result_code: str = "",
+    files: Sequence[CheckedUpload] = (),
+    electronic: bool = False,
+) -> Dossier:
+    """The result is ready: its files (checked uploads), the result code, and whether it is an
+    electronic result (valid as the paper one)."""
     return _transition(
         user=user,
         dossier=dossier,
         action=Action.RESOLVE,
         note=_note(note),
-        data={"result_code": normalize_space(result_code)[:100]},
+        data={"result_code": normalize_space(result_code)[:100], "electronic": bool(electronic)},
+        attachments=files,
     )
 
 
@@ -494,7 +676,7 @@ def store_recomputed_deadline(dossier: Dossier, deadline) -> bool:
     )
     if not updated:
         return False
-    DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         at=timezone.now(),
         actor=None,
@@ -508,6 +690,8 @@ def store_recomputed_deadline(dossier: Dossier, deadline) -> bool:
             "new_due": deadline.due_at.isoformat(),
         },
     )
+    if dossier.new_appointment_at is None:  # the applicant's appointment moved: tell them
+        notify_after_commit(event)
     return True
 
 
@@ -523,3 +707,83 @@ def read_applicant(*, user, dossier: Dossier, what: str = "xem thông tin ngư�
     with transaction.atomic():
         AccessLog.objects.create(user=user, dossier=dossier, what=what[:200])
     return dossier.applicant
+
+
+# --------------------------------------------------------------------------- online request
+
+
+def submit_online_request(
+    *,
+    procedure_code: str,
+    resolving_agency_code: str,
+    reception_point_id: int | None,
+    applicant: ApplicantInput,
+    files: dict[str, object],
+) -> Dossier:
+    """The public online submission (page and API): the procedure by code, the resolving
+    agency among the procedure's, the desk among those allowed, one file per document
+    (`file_1`, ... numbered as `selectors.required_documents`). Every file is checked before
+    anything is written; one refused file refuses the whole submission."""
+    from tthc.dossiers import selectors
+
+    procedure = selectors.online_procedure(procedure_code)
+    if procedure is None:
+        raise NotFound(
+            "Thủ tục này không nhận hồ sơ trực tuyến hoặc không tồn tại.", field="procedure"
+        )
+    resolving = (
+        selectors.resolving_agencies(procedure).filter(code=resolving_agency_code or "").first()
+    )
+    if resolving is None:
+        raise ValidationError(
+            "Vui lòng chọn cơ quan giải quyết của thủ tục.", field="resolving_agency"
+        )
+    point = None
+    if reception_point_id:
+        point = (
+            selectors.reception_points_for(procedure, resolving)
+            .filter(pk=reception_point_id)
+            .first()
+        )
+        if point is None:
+            raise ValidationError(
+                "Nơi tiếp nhận không nhận hồ sơ của thủ tục này.", field="reception_point"
+            )
+    # Applicant data first (cheap), then the files.
+    clean_applicant(applicant, today=timezone.localdate())
+    rows = selectors.required_documents(procedure.current_version.data)
+    known = {row["field"] for row in rows}
+    for field in files:
+        if field not in known:
+            raise ValidationError("Tệp không thuộc thành phần hồ sơ nào.", field=field)
+    for row in rows:
+        if not row["optional"] and not files.get(row["field"]):
+            raise ValidationError(
+                f"Cần tải lên “{row['label'][:120]}”.", field=row["field"], code="upload_missing"
+            )
+    checked = uploads.check_all(files)
+    documents = [
+        DocumentInput(row["name"], form=DocumentForm.ELECTRONIC, upload=checked[row["field"]])
+        for row in rows
+        if row["field"] in checked
+    ]
+    return submit_online(
+        procedure=procedure,
+        receiving_agency=point.agency if point else resolving,
+        resolving_agency=resolving,
+        applicant=applicant,
+        documents=documents,
+        reception_point=point,
+        fee_due=channel_fee(procedure.current_version.data, "online"),
+    )
+
+
+def channel_fee(version_data: dict, channel: str) -> int:
+    """The first fee in figures of the channel (else of any channel), 0 when none."""
+    channels = version_data.get("channels") or []
+    ordered = [c for c in channels if c.get("channel") == channel] + channels
+    for item in ordered:
+        for fee in item.get("fees") or []:
+            if isinstance(fee.get("amount_vnd"), int) and fee["amount_vnd"] >= 0:
+                return fee["amount_vnd"]
+    return 0

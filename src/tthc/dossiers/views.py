@@ -1,22 +1,22 @@
-"""Pages: the public dossier lookup (no JavaScript)."""
+"""Public pages: the dossier lookup (no JavaScript), the online submission."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from tthc.dossiers import selectors
+from tthc.core.errors import ApplicationError
+from tthc.dossiers import selectors, services, uploads
+from tthc.dossiers.forms import ApplyForm
 
 
-@require_http_methods(["GET", "POST"])
-def lookup(request):
-    """`/tra-cuu-ho-so/?ma=CODE` (the receipt's QR opens it); the form posts the code and the
-    optional verification digits, so they stay out of the address bar and the server logs."""
-    source = request.POST if request.method == "POST" else request.GET
-    code = (source.get("ma") or "").strip()[:64]
-    verify = (source.get("xac_minh") or "").strip()[:4] if request.method == "POST" else ""
+def _lookup_page(request, code: str, verify: str, *, done: str = "", errors=None):
     result = None
     error = ""
+    citizen = {}
     if code:
         result = selectors.lookup(code, verify=verify)
         if result is None:
@@ -31,9 +31,154 @@ def lookup(request):
                 "Mã xác minh không đúng: thông tin cá nhân được che. Nhập 4 số cuối của số "
                 "định danh cá nhân hoặc số điện thoại đã khai khi nộp hồ sơ."
             )
+        elif result["verified"]:
+            citizen = selectors.citizen_actions(code)
     return render(
         request,
         "dossiers/lookup.html",
-        {"code": code, "result": result, "error": error},
-        status=404 if code and result is None else 200,
+        {
+            "code": code,
+            "verify": verify if result and result["verified"] else "",
+            "result": result,
+            "error": error,
+            "citizen": citizen,
+            "done": done,
+            "errors": errors or {},
+            "max_mb": settings.TTHC_MAX_UPLOAD_MB,
+        },
+        status=404 if code and result is None else (422 if errors else 200),
     )
+
+
+def _code_and_verify(request) -> tuple[str, str]:
+    code = (request.POST.get("ma") or "").strip()[:64]
+    verify = (request.POST.get("xac_minh") or "").strip()[:4]
+    return code, verify
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    """`/tra-cuu-ho-so/?ma=CODE` (the receipt's QR opens it); the form posts the code and the
+    optional verification digits, so they stay out of the address bar and the server logs.
+    Once verified, the applicant may upload the documents a supplement request asks for and,
+    after the result was returned, rate the service."""
+    if request.method == "POST":
+        code, verify = _code_and_verify(request)
+    else:
+        code, verify = (request.GET.get("ma") or "").strip()[:64], ""
+    return _lookup_page(request, code, verify)
+
+
+def _verified_dossier(code: str, verify: str):
+    result = selectors.lookup(code, verify=verify) if code else None
+    if result is None or not result["verified"]:
+        return None
+    return selectors.dossier_by_code(code)
+
+
+@require_POST
+def lookup_rate(request):
+    code, verify = _code_and_verify(request)
+    dossier = _verified_dossier(code, verify)
+    if dossier is None:
+        return _lookup_page(request, code, verify)
+    try:
+        services.rate(
+            dossier=dossier,
+            verify=verify,
+            satisfied=request.POST.get("hai_long") == "1",
+            comment=request.POST.get("y_kien", ""),
+        )
+    except ApplicationError as exc:
+        return _lookup_page(request, code, verify, errors={"rating": exc.message})
+    return _lookup_page(request, code, verify, done="Cảm ơn ông/bà đã đánh giá.")
+
+
+@require_POST
+def lookup_supplement(request):
+    code, verify = _code_and_verify(request)
+    dossier = _verified_dossier(code, verify)
+    if dossier is None:
+        return _lookup_page(request, code, verify)
+    try:
+        files = [uploads.check(f, field="tep") for f in request.FILES.getlist("tep")]
+        services.supplement_online(
+            dossier=dossier, verify=verify, files=files, note=request.POST.get("ghi_chu", "")
+        )
+    except ApplicationError as exc:
+        return _lookup_page(request, code, verify, errors={"supplement": exc.message})
+    return _lookup_page(
+        request,
+        code,
+        verify,
+        done="Đã nhận giấy tờ bổ sung. Hồ sơ tiếp tục được giải quyết.",
+    )
+
+
+# --------------------------------------------------------------------------- online submission
+
+SUBMITTED_SESSION_KEY = "dossiers_submitted"
+
+
+def _form_error(form, exc: ApplicationError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request, code: str):
+    """`/nop-truc-tuyen/<code>/`: the online submission of a procedure."""
+    procedure = selectors.online_procedure(code)
+    if procedure is None:
+        raise Http404(_("Thủ tục này không nhận hồ sơ trực tuyến."))
+    documents = selectors.required_documents(procedure.current_version.data)
+    agencies = list(selectors.resolving_agencies(procedure))
+    chosen = None
+    if request.method == "POST":
+        chosen = next((a for a in agencies if a.code == request.POST.get("resolving_agency")), None)
+    elif len(agencies) == 1:
+        chosen = agencies[0]
+    points = list(selectors.reception_points_for(procedure, chosen or (agencies or [None])[0]))
+    form = ApplyForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        documents=documents,
+        agencies=agencies,
+        points=points,
+    )
+    if request.method == "POST" and form.is_valid():
+        files = {row["field"]: request.FILES.get(row["field"]) for row in documents}
+        try:
+            point = form.cleaned_data.get("reception_point")
+            dossier = services.submit_online_request(
+                procedure_code=procedure.code,
+                resolving_agency_code=form.cleaned_data["resolving_agency"],
+                reception_point_id=int(point) if point else None,
+                applicant=form.applicant(),
+                files={k: v for k, v in files.items() if v},
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            request.session[SUBMITTED_SESSION_KEY] = dossier.code
+            return redirect("dossiers:submitted")
+    return render(
+        request,
+        "dossiers/apply.html",
+        {
+            "procedure": procedure,
+            "form": form,
+            "agencies": agencies,
+            "max_mb": settings.TTHC_MAX_UPLOAD_MB,
+            "noindex": True,
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def submitted(request):
+    """The confirmation after an online submission: the code, kept in the session only."""
+    code = request.session.get(SUBMITTED_SESSION_KEY)
+    result = selectors.lookup(code) if code else None
+    if result is None:
+        return redirect("dossiers:lookup")
+    return render(request, "dossiers/submitted.html", {"result": result, "noindex": True})

@@ -27,6 +27,11 @@ class Action(StrEnum):
     DOSSIER_RECEIVE = "dossiers.receive"
     DOSSIER_PROCESS = "dossiers.process"
     DOSSIER_VIEW = "dossiers.view"
+    FEEDBACK_RECEIVE = "feedback.receive"
+    FEEDBACK_PROCESS = "feedback.process"
+    FEEDBACK_APPROVE = "feedback.approve"
+    FEEDBACK_VIEW = "feedback.view"
+    FEEDBACK_REPORT = "feedback.report"
 
 
 PROVINCE = "province"
@@ -87,6 +92,31 @@ RULES: dict[Action, tuple[Grant, ...]] = {
         Grant(Role.AGENCY_LEADER, AGENCY),
         Grant(Role.CONTROL_OFFICER, PROVINCE),
     ),
+    # Feedback (PAKN): the control office receives and oversees everything province-wide; the
+    # agency the feedback is assigned to handles it, its leader approves and publishes.
+    Action.FEEDBACK_RECEIVE: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.RECEPTION_OFFICER, AGENCY),
+    ),
+    Action.FEEDBACK_PROCESS: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.SPECIALIST, AGENCY),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+    ),
+    Action.FEEDBACK_APPROVE: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+    ),
+    Action.FEEDBACK_VIEW: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.RECEPTION_OFFICER, AGENCY),
+        Grant(Role.SPECIALIST, AGENCY),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+    ),
+    Action.FEEDBACK_REPORT: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.AGENCY_LEADER, PROVINCE),
+    ),
 }
 
 DENIED_MESSAGES: dict[Action, str] = {
@@ -104,6 +134,13 @@ DENIED_MESSAGES: dict[Action, str] = {
     Action.DOSSIER_PROCESS: "Chỉ cán bộ của cơ quan đang chịu trách nhiệm xử lý hồ sơ được thực "
     "hiện thao tác này.",
     Action.DOSSIER_VIEW: "Bạn không có quyền xem hồ sơ này.",
+    Action.FEEDBACK_RECEIVE: "Bạn không có quyền tiếp nhận phản ánh, kiến nghị này.",
+    Action.FEEDBACK_PROCESS: "Chỉ cán bộ của cơ quan đang xử lý phản ánh, kiến nghị được thực "
+    "hiện thao tác này.",
+    Action.FEEDBACK_APPROVE: "Chỉ lãnh đạo cơ quan xử lý hoặc cán bộ kiểm soát TTHC được duyệt và "
+    "công khai câu trả lời.",
+    Action.FEEDBACK_VIEW: "Bạn không có quyền xem phản ánh, kiến nghị này.",
+    Action.FEEDBACK_REPORT: "Bạn không có quyền xem số liệu phản ánh, kiến nghị.",
 }
 
 
@@ -165,3 +202,15 @@ def roles_of(user) -> set[str]:
     if not user or not user.is_authenticated:
         return set()
     return {m.role for m in _memberships(user)}
+
+
+def granted_agencies(user, action: Action) -> set[int] | None:
+    """Where `user` may perform `action`: None for everywhere (a province-wide grant or a
+    superuser), else the ids of the agencies where an agency-scoped grant is held (the agencies
+    below them are included by `can`, not listed here)."""
+    if can(user, action, None):
+        return None
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    roles = {g.role for g in RULES[action] if g.scope == AGENCY}
+    return {m.agency_id for m in _memberships(user) if m.role in roles}

@@ -40,10 +40,28 @@ TOOLS = [
         None,
     ),
     (
+        _("Hồ sơ một cửa"),
+        _("Hàng đợi hồ sơ, tiếp nhận tại quầy, xử lý, biểu mẫu và sổ theo dõi."),
+        "dossiers:staff-queue",
+        Action.DOSSIER_VIEW,
+    ),
+    (
         _("Tra cứu hồ sơ"),
         _("Tình trạng và ngày hẹn của hồ sơ theo mã."),
         "dossiers:lookup",
         Action.DOSSIER_VIEW,
+    ),
+    (
+        _("Phản ánh, kiến nghị"),
+        _("Tiếp nhận, chuyển, trả lời và công khai phản ánh; hạn xử lý, quá hạn."),
+        "feedback:staff-list",
+        Action.FEEDBACK_VIEW,
+    ),
+    (
+        _("Số liệu phản ánh, kiến nghị"),
+        _("Theo loại, cơ quan, trạng thái, đúng hạn; tỷ lệ hài lòng."),
+        "feedback:staff-figures",
+        Action.FEEDBACK_REPORT,
     ),
 ]
 

@@ -1,0 +1,178 @@
+"""Messages to the applicant (email and SMS) on receipt, supplement request, result ready and
+apology / delay.
+
+`schedule(event)` runs inside the service's transaction and queues the background task only
+after commit (`transaction.on_commit`), so a rolled-back action sends nothing. The task creates
+one `Notification` row per (event, channel): the unique constraint means a message is sent at
+most once however often the task runs; a failure is recorded and retried with a growing delay
+up to `MAX_ATTEMPTS`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from tthc.dossiers.models import (
+    DossierEvent,
+    Notification,
+    NotificationChannel,
+    NotificationStatus,
+)
+from tthc.dossiers.transitions import Action
+from tthc.workdays.engine import to_local
+
+logger = logging.getLogger("tthc.dossiers.notifications")
+
+MAX_ATTEMPTS = 5
+BACKOFF = timedelta(minutes=2)
+
+# Which events the applicant hears about, and the message kind.
+KINDS: dict[str, str] = {
+    Action.SUBMIT: "submitted",
+    Action.RECEIVE: "received",
+    Action.ACCEPT: "received",
+    Action.REQUEST_SUPPLEMENT: "supplement",
+    Action.RESOLVE: "result_ready",
+    Action.APOLOGISE: "apology",
+    Action.REFUSE: "refused",
+    Action.DEADLINE_CHANGED: "rescheduled",
+}
+SUBJECTS = {
+    "submitted": "Đã nhận hồ sơ nộp trực tuyến",
+    "received": "Hồ sơ đã được tiếp nhận",
+    "supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "result_ready": "Đã có kết quả giải quyết hồ sơ",
+    "apology": "Thư xin lỗi và hẹn lại ngày trả kết quả",
+    "refused": "Hồ sơ không được tiếp nhận",
+    "rescheduled": "Thay đổi ngày hẹn trả kết quả",
+}
+
+
+def schedule(event: DossierEvent) -> None:
+    if event.action not in KINDS:
+        return
+    event_id = event.pk
+
+    def enqueue() -> None:
+        from tthc.dossiers.tasks import notify_event_task
+
+        notify_event_task.enqueue(event_id)
+
+    transaction.on_commit(enqueue)
+
+
+def _fmt(moment) -> str:
+    if not moment:
+        return ""
+    local = to_local(moment)
+    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+
+
+def message(event: DossierEvent) -> tuple[str, str, str]:
+    """(subject, email body, SMS text) for an event."""
+    from tthc.dossiers.pdf import lookup_url
+
+    dossier = event.dossier
+    kind = KINDS[event.action]
+    context = {
+        "kind": kind,
+        "dossier": dossier,
+        "event": event,
+        "appointment": _fmt(dossier.appointment_at),
+        "appointment_short": (
+            f"{to_local(dossier.appointment_at):%H:%M %d/%m/%Y}" if dossier.appointment_at else ""
+        ),
+        "missing": (event.data or {}).get("missing", []),
+        "lookup_url": lookup_url(dossier),
+        "province": settings.TTHC_PROVINCE_NAME,
+    }
+    subject = f"[{dossier.code}] {SUBJECTS[kind]}"
+    body = render_to_string("dossiers/notifications/email.txt", context)
+    sms = " ".join(render_to_string("dossiers/notifications/sms.txt", context).split())
+    return subject, body, sms[:480]
+
+
+def prepare(event_id: int) -> list[int]:
+    """Create the event's notification rows (once; a second call finds them) and return the
+    ids still to send."""
+    event = DossierEvent.objects.select_related("dossier__applicant").filter(pk=event_id).first()
+    if event is None or event.action not in KINDS:
+        return []
+    applicant = event.dossier.applicant
+    recipients = {
+        NotificationChannel.EMAIL: "" if applicant.erased_at else applicant.email,
+        NotificationChannel.SMS: "" if applicant.erased_at else applicant.phone,
+    }
+    for channel, recipient in recipients.items():
+        try:
+            with transaction.atomic():
+                Notification.objects.get_or_create(
+                    event=event,
+                    channel=channel,
+                    defaults={
+                        "kind": KINDS[event.action],
+                        "recipient": recipient,
+                        "status": (
+                            NotificationStatus.PENDING if recipient else NotificationStatus.SKIPPED
+                        ),
+                    },
+                )
+        except IntegrityError:  # created by a concurrent run
+            pass
+    return list(
+        Notification.objects.filter(event=event, status=NotificationStatus.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _send(notification: Notification) -> None:
+    from tthc.dossiers import sms
+
+    subject, body, text = message(notification.event)
+    if notification.channel == NotificationChannel.EMAIL:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
+    else:
+        sms.gateway().send(notification.recipient, text)
+
+
+def deliver(notification_id: int) -> bool:
+    """Send one pending notification. Returns True when a retry should be queued.
+
+    The row is locked while sending, so two workers never send the same message; a sent (or
+    failed for good) row is left alone."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("event__dossier__applicant")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.status != NotificationStatus.PENDING:
+            return False
+        notification.attempts += 1
+        try:
+            _send(notification)
+        except Exception as exc:
+            logger.warning("Gửi thông báo %s thất bại: %s", notification_id, exc)
+            notification.last_error = str(exc)[:2000]
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.status = NotificationStatus.FAILED
+            notification.save()
+            return notification.status == NotificationStatus.PENDING
+        notification.status = NotificationStatus.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        notification.save()
+        return False
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return BACKOFF * (2 ** max(attempts - 1, 0))

@@ -1,0 +1,32 @@
+"""Background work of dossiers: the applicant's notifications."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from tthc.dossiers import notifications
+from tthc.dossiers.models import Notification
+
+
+@task()
+def notify_event_task(event_id: int) -> list[int]:
+    """Create the event's notifications and send each one (its own retries)."""
+    ids = notifications.prepare(event_id)
+    for notification_id in ids:
+        deliver_notification_task.enqueue(notification_id)
+    return ids
+
+
+@task()
+def deliver_notification_task(notification_id: int) -> None:
+    if not notifications.deliver(notification_id):
+        return
+    # Failed, attempts left: try again later (at once on a backend that cannot defer, e.g.
+    # the immediate backend of the tests; the attempts are bounded either way).
+    attempts = Notification.objects.filter(pk=notification_id).values_list("attempts", flat=True)
+    delay = notifications.retry_delay(attempts[0] if attempts else 1)
+    if default_task_backend.supports_defer:
+        deliver_notification_task.using(run_after=timezone.now() + delay).enqueue(notification_id)
+    else:
+        deliver_notification_task.enqueue(notification_id)

@@ -1,0 +1,201 @@
+"""Public API of feedback: submit, the archive of published answers, the sender's lookup."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from tthc.core.errors import NotFound, PermissionDenied, ValidationError
+from tthc.feedback import abuse, selectors, services
+from tthc.feedback.models import Channel
+from tthc.org.models import Agency
+from tthc.org.policy import Action as Policy
+from tthc.org.policy import can_somewhere
+
+router = Router(tags=["Phản ánh, kiến nghị"])
+
+
+class FeedbackIn(Schema):
+    category: str
+    title: str
+    content: str
+    sender_name: str
+    sender_address: str
+    sender_phone: str = ""
+    sender_email: str = ""
+    procedure_code: str = ""
+    dossier_code: str = ""
+    agency_code: str = ""
+    repeat_of_code: str = ""
+    website: str = ""  # honeypot: must stay empty
+
+
+class SubmittedOut(Schema):
+    code: str
+    status: str
+    handle_due_at: datetime | None
+
+
+class PublishedOut(Schema):
+    code: str
+    title: str
+    content: str
+    answer: str
+    category: str
+    category_label: str
+    agency: str
+    procedure_code: str
+    procedure_name: str
+    submitted_at: datetime
+    published_at: datetime | None
+    likes: int
+    dislikes: int
+
+
+class LookupIn(Schema):
+    code: str
+    verify: str
+
+
+class StepOut(Schema):
+    label: str
+    at: datetime
+    status_label: str
+
+
+class LookupOut(Schema):
+    code: str
+    title: str
+    status: str
+    status_label: str
+    agency: str
+    submitted_at: datetime
+    handle_due_at: datetime | None
+    answer: str
+    note: str
+    steps: list[StepOut]
+
+
+@router.post("/", response={201: SubmittedOut}, summary="Gửi phản ánh, kiến nghị")
+def submit(request, payload: FeedbackIn):
+    """Rate-limited per address and per phone: 429 `{"detail", "code": "throttled"}`."""
+    agency = None
+    if payload.agency_code:
+        agency = Agency.objects.filter(code=payload.agency_code.strip()).first()
+        if agency is None:
+            raise NotFound(_("Không tìm thấy cơ quan có mã này."), field="agency_code")
+    data = payload.dict()
+    data.pop("agency_code")
+    honeypot = data.pop("website")
+    feedback = services.submit(
+        data=services.FeedbackInput(**data, agency=agency),
+        channel=Channel.API,
+        ip=abuse.client_ip(request),
+        honeypot=honeypot,
+    )
+    return Status(201, feedback)
+
+
+@router.get("/published", response=list[PublishedOut], summary="Câu trả lời đã công khai")
+def published(
+    request,
+    q: str = "",
+    agency: int | None = None,
+    procedure: str = "",
+    category: str = "",
+    offset: int = 0,
+    limit: int = 20,
+):
+    limit = max(1, min(limit, 100))
+    offset = max(0, offset)
+    rows = selectors.archive(q=q[:200], agency=agency, procedure=procedure, category=category)
+    return [selectors.public_view(f) for f in rows[offset : offset + limit]]
+
+
+@router.get("/published/{code}", response=PublishedOut, summary="Một câu trả lời đã công khai")
+def published_one(request, code: str):
+    feedback = selectors.published(code)
+    if feedback is None:
+        raise NotFound(_("Không tìm thấy câu trả lời đã công khai."), field="code")
+    return selectors.public_view(feedback)
+
+
+@router.post("/lookup", response=LookupOut, summary="Người gửi tra cứu theo mã")
+def lookup(request, payload: LookupIn):
+    """`verify`: the last 4 digits of the sender's phone, or the sender's e-mail address."""
+    result = selectors.lookup(payload.code, payload.verify)
+    if result is None:
+        raise NotFound(_("Không tìm thấy phản ánh, kiến nghị có mã này."), field="code")
+    if not result["verified"]:
+        raise NotFound(
+            _("Thông tin xác minh không đúng hoặc đã nhập sai quá nhiều lần."), field="verify"
+        )
+    return result
+
+
+class CountOut(Schema):
+    key: str | int | None
+    label: str
+    count: int
+
+
+class FiguresOut(Schema):
+    start: date
+    end: date
+    agency: int | None
+    total: int
+    by_category: list[CountOut]
+    by_status: list[CountOut]
+    by_agency: list[CountOut]
+    timeliness: dict[str, int]
+    majority_dislike: int
+    overdue: int
+    repeated: int
+    satisfaction: float | None
+
+
+def _parse_date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise ValidationError(
+            _("Ngày không hợp lệ: dùng định dạng YYYY-MM-DD."), field=field
+        ) from None
+
+
+@router.get("/figures", response=FiguresOut, summary="Số liệu phản ánh, kiến nghị")
+def figures(request, start: str = "", end: str = "", agency: int | None = None):
+    """Counts by category, status, agency and timeliness, and DOMAIN §6's satisfaction rate,
+    for items submitted from `start` to `end` (inclusive, YYYY-MM-DD). Needs the
+    `feedback.report` permission (signed-in session): 403 otherwise; 422 for bad dates."""
+    if not can_somewhere(request.user, Policy.FEEDBACK_REPORT):
+        raise PermissionDenied(_("Bạn không có quyền xem số liệu phản ánh, kiến nghị."))
+    first, last = _parse_date(start, "start"), _parse_date(end, "end")
+    if first > last:
+        raise ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."), field="start")
+    result = selectors.figures(start=first, end=last, agency=agency)
+    return {
+        "start": result.start,
+        "end": result.end,
+        "agency": agency,
+        "total": result.total,
+        "by_category": [
+            {"key": r["category"], "label": str(r["label"]), "count": r["count"]}
+            for r in result.by_category
+        ],
+        "by_status": [
+            {"key": r["status"], "label": str(r["label"]), "count": r["count"]}
+            for r in result.by_status
+        ],
+        "by_agency": [
+            {"key": r["agency_id"], "label": r["agency"], "count": r["count"]}
+            for r in result.by_agency
+        ],
+        "timeliness": result.timeliness,
+        "majority_dislike": result.majority_dislike,
+        "overdue": result.overdue,
+        "repeated": result.repeated,
+        "satisfaction": result.satisfaction,
+    }

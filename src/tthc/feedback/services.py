@@ -1,0 +1,807 @@
+"""Writes on feedback. Every function is keyword-only, validates, runs in one transaction,
+checks the transition table (`transitions.TRANSITIONS`) and the permissions (through
+`tthc.org.policy`), and appends a `FeedbackEvent`; status and limits are stored as values derived
+from the events.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tthc.catalog.models import Procedure
+from tthc.core.contact import clean_email, clean_phone
+from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from tthc.core.text import fold, normalize_space
+from tthc.feedback import abuse, deadlines, extensions
+from tthc.feedback.models import (
+    AccessLog,
+    Attachment,
+    Category,
+    Channel,
+    Feedback,
+    FeedbackEvent,
+    Limit,
+    Status,
+    Vote,
+)
+from tthc.feedback.transitions import ACTION_LABELS, PERMISSIONS, Action, target
+from tthc.org.models import Agency, AgencyKind
+from tthc.org.policy import DENIED_MESSAGES, can, require
+from tthc.org.policy import Action as Policy
+from tthc.workdays.engine import to_local
+
+TITLE_MIN, TITLE_MAX = 5, 250
+CONTENT_MAX = 10_000
+NOTE_MAX = 4000
+ANSWER_MAX = 20_000
+MAX_FILES = 5
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TOTAL_BYTES = 10 * 1024 * 1024
+ALLOWED_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".odt", ".txt"}
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_DOSSIER_CODE = re.compile(r"^[\w.\-]{4,64}$")
+
+# Which limit an action meets (DOMAIN §6).
+MEETS: dict[Action, tuple[Limit, ...]] = {
+    Action.RECEIVE: (Limit.REFUSE,),
+    Action.REFUSE: (Limit.REFUSE,),
+    Action.REQUEST_SUPPLEMENT: (Limit.REFUSE, Limit.SUPPLEMENT),
+    Action.APPROVE: (Limit.HANDLE,),
+    Action.PUBLISH: (Limit.PUBLISH,),
+}
+
+
+@dataclass(frozen=True)
+class FeedbackInput:
+    category: str
+    title: str
+    content: str
+    sender_name: str
+    sender_address: str
+    sender_phone: str = ""
+    sender_email: str = ""
+    procedure_code: str = ""
+    dossier_code: str = ""
+    agency: Agency | None = None
+    repeat_of_code: str = ""
+
+
+# --------------------------------------------------------------------------- intake
+
+
+def default_agency() -> Agency:
+    """Where feedback goes when the sender names no agency: `TTHC_FEEDBACK_AGENCY` (a code),
+    else the province's office (the PAKN desk of the People's Committee)."""
+    code = getattr(settings, "TTHC_FEEDBACK_AGENCY", "")
+    agencies = Agency.objects.filter(is_active=True)
+    agency = None
+    if code:
+        agency = agencies.filter(code=code).first()
+    if agency is None:
+        agency = (
+            agencies.filter(kind=AgencyKind.OFFICE).order_by("unit__level", "pk").first()
+            or agencies.order_by("pk").first()
+        )
+    if agency is None:
+        raise ValidationError(_("Chưa có cơ quan tiếp nhận phản ánh, kiến nghị."), field="agency")
+    return agency
+
+
+def _clean(data: FeedbackInput) -> dict:
+    if data.category not in Category.values:
+        raise ValidationError(_("Cần chọn loại phản ánh, kiến nghị."), field="category")
+    title = normalize_space(data.title)
+    if len(title) < TITLE_MIN:
+        raise ValidationError(_("Cần nhập tiêu đề (ít nhất 5 ký tự)."), field="title")
+    if len(title) > TITLE_MAX:
+        raise ValidationError(_("Tiêu đề tối đa %(n)s ký tự.") % {"n": TITLE_MAX}, field="title")
+    content = (data.content or "").strip()
+    if not content:
+        raise ValidationError(_("Cần nhập nội dung phản ánh, kiến nghị."), field="content")
+    if len(content) > CONTENT_MAX:
+        raise ValidationError(
+            _("Nội dung tối đa %(n)s ký tự; phần dài hơn xin gửi kèm tệp.")
+            % {"n": f"{CONTENT_MAX:,}".replace(",", ".")},
+            field="content",
+        )
+    name = normalize_space(data.sender_name)
+    if not name:
+        raise ValidationError(_("Cần nhập họ và tên người gửi."), field="sender_name")
+    if len(name) > 200:
+        raise ValidationError(_("Họ và tên tối đa 200 ký tự."), field="sender_name")
+    address = normalize_space(data.sender_address)
+    if not address:
+        raise ValidationError(_("Cần nhập địa chỉ người gửi."), field="sender_address")
+    if len(address) > 300:
+        raise ValidationError(_("Địa chỉ tối đa 300 ký tự."), field="sender_address")
+    phone = clean_phone(data.sender_phone, field="sender_phone")
+    email = clean_email(data.sender_email, field="sender_email")
+    if not phone and not email:
+        raise ValidationError(
+            _("Cần ít nhất số điện thoại hoặc thư điện tử để nhận câu trả lời."),
+            field="sender_phone",
+        )
+    procedure = None
+    if (code := (data.procedure_code or "").strip()) != "":
+        procedure = Procedure.objects.filter(code=code[:40]).first()
+        if procedure is None:
+            raise ValidationError(
+                _("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code[:40]},
+                field="procedure_code",
+            )
+    dossier_code = (data.dossier_code or "").strip()
+    if dossier_code and not _DOSSIER_CODE.match(dossier_code):
+        raise ValidationError(_("Mã hồ sơ không hợp lệ."), field="dossier_code")
+    repeat_of = None
+    if (repeat := (data.repeat_of_code or "").strip().upper()) != "":
+        repeat_of = Feedback.objects.filter(code=repeat[:32], status=Status.PUBLISHED).first()
+        if repeat_of is None:
+            raise ValidationError(
+                _("Không tìm thấy câu trả lời đã công khai có mã này."), field="repeat_of_code"
+            )
+    agency = data.agency
+    if agency is not None and not agency.is_active:
+        raise ValidationError(_("Cơ quan này đã ngừng hoạt động."), field="agency")
+    return {
+        "category": data.category,
+        "title": title,
+        "content": content,
+        "sender_name": name,
+        "sender_address": address,
+        "sender_phone": phone,
+        "sender_email": email,
+        "procedure": procedure,
+        "dossier_code": dossier_code,
+        "repeat_of": repeat_of,
+        "agency": agency or default_agency(),
+    }
+
+
+def _check_files(files: Sequence) -> None:
+    if len(files) > MAX_FILES:
+        raise ValidationError(
+            _("Đính kèm tối đa %(n)s tệp.") % {"n": MAX_FILES}, field="attachments"
+        )
+    total = 0
+    for upload in files:
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in ALLOWED_EXTENSIONS:
+            raise ValidationError(
+                _(
+                    "Tệp “%(name)s” không đúng định dạng cho phép "
+                    "(PDF, ảnh JPG/PNG, Word, ODT, TXT)."
+                )
+                % {"name": (upload.name or "")[:80]},
+                field="attachments",
+            )
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(
+                _("Tệp “%(name)s” lớn hơn 5 MB.") % {"name": upload.name[:80]}, field="attachments"
+            )
+        total += upload.size
+    if total > MAX_TOTAL_BYTES:
+        raise ValidationError(_("Tổng dung lượng tệp đính kèm tối đa 10 MB."), field="attachments")
+
+
+def _new_code(now: datetime) -> str:
+    suffix = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    return f"PA-{to_local(now):%y%m%d}-{suffix}"
+
+
+def _create(*, fields: dict, files: Sequence, channel: str, user, action: Action) -> Feedback:
+    now = timezone.now()
+    with transaction.atomic():
+        for attempt in range(5):
+            try:
+                with transaction.atomic():
+                    feedback = Feedback(
+                        code=_new_code(now),
+                        channel=channel,
+                        submitted_at=now,
+                        clock_start_at=now,
+                        status=Status.WAITING,
+                        created_by=user if user is not None and user.is_authenticated else None,
+                        **fields,
+                    )
+                    feedback.search_folded = _folded(feedback)
+                    deadlines.restart_clock(feedback, now)
+                    feedback.save()
+                break
+            except IntegrityError:
+                if attempt == 4:
+                    raise Conflict(_("Không cấp được mã phản ánh, vui lòng thử lại.")) from None
+        for upload in files:
+            Attachment.objects.create(
+                feedback=feedback, name=upload.name[:255], file=upload, size=upload.size
+            )
+        _append(
+            feedback,
+            action=action,
+            user=user,
+            at=now,
+            from_status="",
+            to_status=Status.WAITING,
+            data={"code": feedback.code, "channel": channel},
+        )
+    return feedback
+
+
+def submit(
+    *,
+    data: FeedbackInput,
+    attachments: Sequence = (),
+    channel: str = Channel.ONLINE,
+    ip: str | None = None,
+    honeypot: str = "",
+) -> Feedback:
+    """A citizen's or business's submission (public form, API, Open311): validated, then
+    counted against the per-address and per-phone limits (`abuse.check`)."""
+    if channel not in (Channel.ONLINE, Channel.API):
+        raise ValidationError(_("Hình thức gửi không hợp lệ."), field="channel")
+    if (honeypot or "").strip():
+        raise ValidationError(
+            _("Không gửi được: ô “Để trống ô này” phải để trống (ô dùng để chặn thư rác tự động)."),
+            code="honeypot",
+        )
+    fields = _clean(data)
+    _check_files(attachments)
+    abuse.check(ip=ip, phone=fields["sender_phone"])
+    return _create(
+        fields=fields, files=attachments, channel=channel, user=None, action=Action.SUBMIT
+    )
+
+
+def enter(
+    *, user, data: FeedbackInput, channel: str, attachments: Sequence = (), note: str = ""
+) -> Feedback:
+    """An officer records feedback received by phone, letter or at the counter."""
+    if channel not in (Channel.PHONE, Channel.LETTER, Channel.COUNTER):
+        raise ValidationError(_("Hình thức tiếp nhận không hợp lệ."), field="channel")
+    fields = _clean(data)
+    require(user, Policy.FEEDBACK_RECEIVE, fields["agency"])
+    _check_files(attachments)
+    return _create(
+        fields=fields, files=attachments, channel=channel, user=user, action=Action.ENTER
+    )
+
+
+def _folded(feedback: Feedback) -> str:
+    return fold(f"{feedback.title} {feedback.content} {feedback.answer}")
+
+
+# --------------------------------------------------------------------------- transitions
+
+
+def _note(note: str | None, *, required: str | None = None, limit: int = NOTE_MAX) -> str:
+    note = (note or "").strip()
+    if required and not note:
+        raise ValidationError(required, field="note")
+    if len(note) > limit:
+        raise ValidationError(
+            _("Nội dung quá dài (tối đa %(n)s ký tự).") % {"n": limit}, field="note"
+        )
+    return note
+
+
+def _append(feedback, *, action, user, at, from_status, to_status, note="", data=None):
+    return FeedbackEvent.objects.create(
+        feedback=feedback,
+        at=at,
+        actor=user if user is not None and user.is_authenticated else None,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        agency_id=feedback.agency_id,
+        note=note,
+        data=data or {},
+    )
+
+
+def check_permission(user, feedback: Feedback, action: Action) -> None:
+    policy = PERMISSIONS[action]
+    if not can(user, policy, feedback.agency):
+        raise PermissionDenied(DENIED_MESSAGES[policy])
+
+
+def may(user, feedback: Feedback, action: Action) -> bool:
+    return can(user, PERMISSIONS[action], feedback.agency)
+
+
+def _meet_limits(feedback: Feedback, action: Action, now: datetime) -> list[dict]:
+    met = []
+    for limit in MEETS.get(action, ()):
+        if not deadlines.is_active(feedback, limit):
+            continue
+        due = deadlines.due_of(feedback, limit)
+        late = due is not None and now > due
+        if late and limit.value not in feedback.late_limits:
+            feedback.late_limits = [*feedback.late_limits, limit.value]
+        met.append({"limit": limit.value, "due": due.isoformat() if due else None, "late": late})
+    return met
+
+
+def _transition(
+    *,
+    user,
+    feedback: Feedback,
+    action: Action,
+    note: str = "",
+    data: dict | None = None,
+    before: Callable[[Feedback], None] | None = None,
+    after: Callable[[Feedback, datetime], None] | None = None,
+    by_sender: bool = False,
+) -> Feedback:
+    """`by_sender`: the sender acts (already verified by the caller), no staff permission."""
+    with transaction.atomic():
+        current = (
+            Feedback.objects.select_for_update(of=("self",))
+            .select_related("agency")
+            .filter(pk=feedback.pk)
+            .first()
+        )
+        if current is None:
+            raise NotFound(_("Không tìm thấy phản ánh, kiến nghị."))
+        if not by_sender:
+            check_permission(user, current, action)
+        new_status = target(current.status, action)
+        if new_status is None:
+            raise Conflict(
+                _("Không thể thực hiện “%(action)s” với phản ánh đang ở trạng thái “%(status)s”.")
+                % {"action": ACTION_LABELS[action], "status": Status(current.status).label},
+                code="invalid_transition",
+            )
+        now = timezone.now()
+        if before is not None:
+            before(current)
+        met = _meet_limits(current, action, now)
+        old_status = current.status
+        current.status = new_status
+        if after is not None:
+            after(current, now)
+        event_data = dict(data or {})
+        if met:
+            event_data["limits"] = met
+        _append(
+            current,
+            action=action,
+            user=user,
+            at=now,
+            from_status=old_status,
+            to_status=new_status,
+            note=note,
+            data=event_data,
+        )
+        current.save()
+    return current
+
+
+def receive(*, user, feedback: Feedback, note: str = "") -> Feedback:
+    return _transition(user=user, feedback=feedback, action=Action.RECEIVE, note=_note(note))
+
+
+def refuse(*, user, feedback: Feedback, reason: str) -> Feedback:
+    """Not accepted (not about an administrative regulation or conduct, anonymous, already
+    answered…): the reason is sent to the sender."""
+    reason = _note(reason, required=_("Cần ghi rõ lý do không tiếp nhận."))
+    result = _transition(user=user, feedback=feedback, action=Action.REFUSE, note=reason)
+    _notify(result, "refused")
+    return result
+
+
+def request_supplement(*, user, feedback: Feedback, note: str) -> Feedback:
+    note = _note(note, required=_("Cần ghi rõ thông tin cần bổ sung."))
+
+    def first(fb: Feedback, now: datetime) -> None:
+        if fb.first_supplement_at is None:
+            fb.first_supplement_at = now
+
+    def check_limit(fb: Feedback) -> None:
+        due = fb.supplement_due_at
+        if fb.first_supplement_at is None and due is not None and timezone.now() > due:
+            raise Conflict(
+                _(
+                    "Đã quá thời hạn 5 ngày làm việc để yêu cầu bổ sung thông tin; "
+                    "cơ quan phải xử lý với thông tin đã có."
+                ),
+                code="limit_passed",
+            )
+
+    result = _transition(
+        user=user,
+        feedback=feedback,
+        action=Action.REQUEST_SUPPLEMENT,
+        note=note,
+        before=check_limit,
+        after=first,
+    )
+    _notify(result, "supplement")
+    return result
+
+
+def complete_supplement(
+    *,
+    user=None,
+    feedback: Feedback,
+    note: str = "",
+    attachments: Sequence = (),
+    verify: str | None = None,
+) -> Feedback:
+    """The requested information arrived: recorded by an officer (`user`), or sent online by the
+    sender from the lookup page (`user` None, `verify`: the last 4 digits of the phone or the
+    e-mail address given at submission; the text is then required). Attachments have the same
+    checks as a submission. Back to "received", as the transition table says."""
+    by_sender = user is None
+    if by_sender:
+        from tthc.feedback.selectors import verifies
+
+        if not verify or not verifies(feedback, verify):
+            raise PermissionDenied(_("Thông tin xác minh không đúng."))
+        note = _note(note, required=_("Cần nhập thông tin bổ sung."))
+    else:
+        note = _note(note)
+    _check_files(attachments)
+
+    def store_files(fb: Feedback, now: datetime) -> None:
+        for upload in attachments:
+            Attachment.objects.create(
+                feedback=fb, name=upload.name[:255], file=upload, size=upload.size, supplement=True
+            )
+
+    return _transition(
+        user=user,
+        feedback=feedback,
+        action=Action.COMPLETE_SUPPLEMENT,
+        note=note,
+        data={"by_sender": by_sender, "files": [u.name[:255] for u in attachments]},
+        after=store_files,
+        by_sender=by_sender,
+    )
+
+
+def start(*, user, feedback: Feedback, note: str = "") -> Feedback:
+    return _transition(user=user, feedback=feedback, action=Action.START, note=_note(note))
+
+
+def transfer(*, user, feedback: Feedback, to_agency: Agency, note: str) -> Feedback:
+    """To the agency competent for the matter: every running limit restarts from now."""
+    note = _note(note, required=_("Cần ghi rõ lý do chuyển."))
+    if to_agency is None or not to_agency.is_active:
+        raise ValidationError(_("Cần chọn cơ quan nhận đang hoạt động."), field="to_agency")
+    if to_agency.pk == feedback.agency_id:
+        raise ValidationError(_("Phản ánh đang ở cơ quan này."), field="to_agency")
+
+    def move(fb: Feedback) -> None:
+        fb.agency = to_agency
+
+    return _transition(
+        user=user,
+        feedback=feedback,
+        action=Action.TRANSFER,
+        note=note,
+        data={"from": feedback.agency_id, "to": to_agency.pk, "to_name": to_agency.name},
+        before=move,
+        after=lambda fb, now: deadlines.restart_clock(fb, now),
+    )
+
+
+def return_back(*, user, feedback: Feedback, note: str) -> Feedback:
+    """Back to the agency that transferred it here (not competent): limits restart there."""
+    note = _note(note, required=_("Cần ghi rõ lý do trả lại."))
+    last = (
+        FeedbackEvent.objects.filter(feedback=feedback, action=Action.TRANSFER)
+        .order_by("-at", "-id")
+        .first()
+    )
+    if last is None or last.data.get("to") != feedback.agency_id:
+        raise Conflict(
+            _("Phản ánh này không do cơ quan khác chuyển đến nên không thể trả lại."),
+            code="nothing_to_return",
+        )
+    back = Agency.objects.get(pk=last.data["from"])
+
+    def move(fb: Feedback) -> None:
+        fb.agency = back
+
+    return _transition(
+        user=user,
+        feedback=feedback,
+        action=Action.RETURN,
+        note=note,
+        data={"from": feedback.agency_id, "to": back.pk, "to_name": back.name},
+        before=move,
+        after=lambda fb, now: deadlines.restart_clock(fb, now),
+    )
+
+
+def draft_answer(*, user, feedback: Feedback, answer: str) -> Feedback:
+    answer = _note(answer, required=_("Cần nhập nội dung trả lời."), limit=ANSWER_MAX)
+
+    def write(fb: Feedback, now: datetime) -> None:
+        fb.answer = answer
+        fb.search_folded = _folded(fb)
+
+    return _transition(
+        user=user,
+        feedback=feedback,
+        action=Action.DRAFT_ANSWER,
+        note="",
+        after=write,
+        data={"answer": answer},
+    )
+
+
+def reject_draft(*, user, feedback: Feedback, note: str) -> Feedback:
+    note = _note(note, required=_("Cần ghi rõ nội dung cần sửa."))
+    return _transition(user=user, feedback=feedback, action=Action.REJECT_DRAFT, note=note)
+
+
+def approve(*, user, feedback: Feedback, note: str = "") -> Feedback:
+    """The answer is ready: the handling limit is met, the 2-day publishing limit starts."""
+
+    def ready(fb: Feedback, now: datetime) -> None:
+        fb.ready_at = now
+        deadlines.store(fb, Limit.PUBLISH, deadlines.compute(fb, Limit.PUBLISH))
+
+    return _transition(
+        user=user, feedback=feedback, action=Action.APPROVE, note=_note(note), after=ready
+    )
+
+
+def publish(*, user, feedback: Feedback) -> Feedback:
+    def out(fb: Feedback, now: datetime) -> None:
+        fb.published_at = now
+
+    result = _transition(user=user, feedback=feedback, action=Action.PUBLISH, after=out)
+    _notify(result, "published")
+    return result
+
+
+def _notify(feedback: Feedback, kind: str) -> None:
+    from tthc.feedback.tasks import notify_sender_task
+
+    transaction.on_commit(lambda: notify_sender_task.enqueue(feedback.pk, kind))
+
+
+# --------------------------------------------------------------------------- votes
+
+
+def vote(*, feedback: Feedback, value: int, cookie_key: str, client_key: str) -> Vote:
+    """One like or dislike per visitor on a published answer."""
+    if value not in (Vote.LIKE, Vote.DISLIKE):
+        raise ValidationError(_("Bình chọn không hợp lệ."), field="value")
+    if feedback.status != Status.PUBLISHED:
+        raise NotFound(_("Không tìm thấy câu trả lời đã công khai."))
+    if not cookie_key or not client_key:
+        raise ValidationError(_("Không xác định được người bình chọn."), field="value")
+    try:
+        with transaction.atomic():
+            return Vote.objects.create(
+                feedback=feedback, value=value, cookie_key=cookie_key, client_key=client_key
+            )
+    except IntegrityError:
+        raise Conflict(_("Bạn đã bình chọn cho câu trả lời này."), code="already_voted") from None
+
+
+# --------------------------------------------------------------------------- simplification
+
+
+def propose_simplification(*, user, feedback: Feedback, note: str = "") -> object:
+    """Turn a feedback about a regulation into a simplification proposal, through the handler a
+    `simplification` app registers (`extensions.register_simplification_handler`)."""
+    handler = extensions.simplification_handler()
+    if handler is None:
+        raise Conflict(_("Chức năng đề xuất đơn giản hóa chưa được cài đặt."), code="not_available")
+    if feedback.category != Category.REGULATION:
+        raise ValidationError(
+            _("Chỉ phản ánh về quy định hành chính mới chuyển thành đề xuất đơn giản hóa được."),
+            field="category",
+        )
+    check_permission(user, feedback, Action.PROPOSE_SIMPLIFICATION)
+    note = _note(note)
+    with transaction.atomic():
+        reference = handler(feedback=feedback, user=user, note=note)
+        _append(
+            feedback,
+            action=Action.PROPOSE_SIMPLIFICATION,
+            user=user,
+            at=timezone.now(),
+            from_status=feedback.status,
+            to_status=feedback.status,
+            note=note,
+            data={"proposal": str(reference)[:200]},
+        )
+    return reference
+
+
+# --------------------------------------------------------------------------- repeats, attachments
+
+
+def mark_repeat(*, user, feedback: Feedback, repeat_of_code: str, note: str = "") -> Feedback:
+    """An officer marks `feedback` as a repeat of an earlier one (same sender or same matter),
+    or clears the mark with an empty code. The earlier one must exist, be another item
+    submitted before this one, and not lead back to this one (no cycle). Feeds the
+    "repeated complaints" term of the satisfaction rate (`selectors.figures`)."""
+    check_permission(user, feedback, Action.MARK_REPEAT)
+    note = _note(note)
+    code = (repeat_of_code or "").strip().upper()[:32]
+    with transaction.atomic():
+        current = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        earlier = None
+        if code:
+            earlier = Feedback.objects.filter(code=code).first()
+            if earlier is None:
+                raise ValidationError(
+                    _("Không tìm thấy phản ánh, kiến nghị có mã “%(code)s”.") % {"code": code},
+                    field="repeat_of_code",
+                )
+            if earlier.pk == current.pk:
+                raise ValidationError(
+                    _("Phản ánh không thể là phản ánh lại của chính nó."), field="repeat_of_code"
+                )
+            if (earlier.submitted_at, earlier.pk) > (current.submitted_at, current.pk):
+                raise ValidationError(
+                    _("Chỉ đánh dấu được là phản ánh lại của một phản ánh gửi trước."),
+                    field="repeat_of_code",
+                )
+            seen, step = {current.pk}, earlier
+            while step is not None:
+                if step.pk in seen:
+                    raise ValidationError(
+                        _("Không thể đánh dấu: sẽ tạo vòng phản ánh lại."), field="repeat_of_code"
+                    )
+                seen.add(step.pk)
+                step = step.repeat_of
+        old = current.repeat_of.code if current.repeat_of_id else ""
+        current.repeat_of = earlier
+        current.save(update_fields=["repeat_of"])
+        _append(
+            current,
+            action=Action.MARK_REPEAT,
+            user=user,
+            at=timezone.now(),
+            from_status=current.status,
+            to_status=current.status,
+            note=note,
+            data={"old": old, "new": earlier.code if earlier else ""},
+        )
+    return current
+
+
+def set_attachment_public(*, user, attachment: Attachment, public: bool) -> Attachment:
+    """Whether an attachment is downloadable by the public once the answer is published
+    (default: not). Decided by whoever approves and publishes the answer."""
+    feedback = attachment.feedback
+    check_permission(user, feedback, Action.ATTACHMENT_PUBLIC)
+    with transaction.atomic():
+        attachment.public = bool(public)
+        attachment.save(update_fields=["public"])
+        _append(
+            feedback,
+            action=Action.ATTACHMENT_PUBLIC,
+            user=user,
+            at=timezone.now(),
+            from_status=feedback.status,
+            to_status=feedback.status,
+            data={
+                "attachment": attachment.pk,
+                "name": attachment.name,
+                "public": attachment.public,
+            },
+        )
+    return attachment
+
+
+# --------------------------------------------------------------------------- personal data
+
+ERASED = "[đã xóa]"
+DEFAULT_RETENTION_DAYS = 5 * 365
+
+
+def log_access(*, user, feedback: Feedback, what: str) -> None:
+    """A staff read of the sender's personal data (DOMAIN §11)."""
+    if user is not None and user.is_authenticated:
+        AccessLog.objects.create(user=user, feedback=feedback, what=what[:200])
+
+
+def retention_cutoff(now: datetime | None = None) -> datetime:
+    days = int(getattr(settings, "TTHC_FEEDBACK_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    return (now or timezone.now()) - timedelta(days=days)
+
+
+def erase_expired(*, now: datetime | None = None, dry_run: bool = False) -> list[str]:
+    """Erase the sender's personal data of items closed (refused or published) before the
+    retention cutoff (`TTHC_FEEDBACK_RETENTION_DAYS`, default 5 years): name, phone, e-mail and
+    address become `ERASED` and the sender's non-public attachments are deleted; the item, its
+    category, agency, dates and published answer stay. Returns the codes erased."""
+    now = now or timezone.now()
+    cutoff = retention_cutoff(now)
+    refused = FeedbackEvent.objects.filter(action=Action.REFUSE, at__lt=cutoff).values(
+        "feedback_id"
+    )
+    candidates = Feedback.objects.filter(personal_data_erased_at__isnull=True).filter(
+        Q(status=Status.PUBLISHED, published_at__lt=cutoff)
+        | Q(status=Status.REFUSED, pk__in=refused)
+    )
+    codes = []
+    for pk in candidates.order_by("pk").values_list("pk", flat=True):
+        if dry_run:
+            codes.append(Feedback.objects.get(pk=pk).code)
+            continue
+        with transaction.atomic():
+            fb = Feedback.objects.select_for_update().get(pk=pk)
+            if fb.personal_data_erased_at is not None:
+                continue
+            fb.sender_name = ERASED
+            fb.sender_address = ERASED
+            fb.sender_phone = ""
+            fb.sender_email = ""
+            fb.personal_data_erased_at = now
+            fb.save(
+                update_fields=[
+                    "sender_name",
+                    "sender_address",
+                    "sender_phone",
+                    "sender_email",
+                    "personal_data_erased_at",
+                ]
+            )
+            removed = []
+            for attachment in fb.attachments.filter(public=False):
+                removed.append(attachment.name)
+                attachment.file.delete(save=False)
+                attachment.delete()
+            _append(
+                fb,
+                action=Action.PERSONAL_DATA_ERASED,
+                user=None,
+                at=now,
+                from_status=fb.status,
+                to_status=fb.status,
+                data={"cutoff": cutoff.isoformat(), "attachments_removed": len(removed)},
+            )
+        codes.append(fb.code)
+    return codes
+
+
+# --------------------------------------------------------------------------- deadline registry
+
+
+def store_recomputed(limit: Limit):
+    """The registry's `store_due` for one limit: writes only while that limit still runs, and
+    appends a `deadline_changed` event."""
+
+    def store(feedback: Feedback, deadline) -> bool:
+        with transaction.atomic():
+            current = Feedback.objects.select_for_update().filter(pk=feedback.pk).first()
+            if current is None or not deadlines.is_active(current, limit):
+                return False
+            old = deadlines.due_of(current, limit)
+            deadlines.store(current, limit, deadline)
+            current.save(update_fields=[deadlines.FIELDS[limit], "due_explanations"])
+            _append(
+                current,
+                action=Action.DEADLINE_CHANGED,
+                user=None,
+                at=timezone.now(),
+                from_status=current.status,
+                to_status=current.status,
+                data={
+                    "limit": limit.value,
+                    "old": old.isoformat() if old else None,
+                    "new": deadline.due_at.isoformat(),
+                },
+            )
+        return True
+
+    return store

@@ -1,0 +1,298 @@
+"""Online submission (page and API) and the upload checks: every bad file refused with a
+Vietnamese message next to its field, nothing stored, earlier files intact."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.dossiers.conftest import DOCUMENTS
+from tests.factories import make_procedure
+from tthc.catalog.models import ProcedureAgency
+from tthc.dossiers import uploads
+from tthc.dossiers.models import Dossier, DossierDocument, Status
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+DOCX = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+XLSX = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
+ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"})
+
+
+def upload(name, data):
+    return SimpleUploadedFile(name, data)
+
+
+class RawUpload(io.BytesIO):
+    """A file whose name is kept as sent (Django's own classes already strip directories)."""
+
+    def __init__(self, name, data):
+        super().__init__(data)
+        self.name = name
+        self.size = len(data)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def online(procedure, department):
+    procedure = make_procedure(
+        code="1.001193",
+        boundary_free=True,
+        online_level="full",
+        channels=[
+            {
+                "channel": "online",
+                "processing_time": {"amount": "5", "unit": "working_days", "text": "5 ngày"},
+                "fees": [{"amount_vnd": 8000, "text": "8.000 đồng"}],
+            }
+        ],
+        documents=[
+            {"name": DOCUMENTS[0], "group": "", "form": "", "originals": 1, "copies": 0},
+            {"name": DOCUMENTS[1], "group": "", "form": "", "originals": 0, "copies": 1},
+            {"name": "Giấy ủy quyền (nếu có)", "group": "", "form": "", "originals": 1},
+        ],
+    )
+    ProcedureAgency.objects.create(procedure=procedure, agency=department, role="implementing")
+    return procedure
+
+
+def form_data(point=None, **extra):
+    data = {
+        "kind": "person",
+        "full_name": "Nguyễn Văn An",
+        "citizen_id": "001090012345",
+        "phone": "0912345678",
+        "email": "an.nguyen@example.vn",
+        "address": "Số 1 phố Tràng Tiền, Hà Nội",
+        "resolving_agency": "000.00.15.H26",
+        "consent": "on",
+    }
+    if point is not None:
+        data["reception_point"] = str(point.pk)
+    data.update(extra)
+    return data
+
+
+def stored_files() -> list[str]:
+    root = default_storage.location
+    import os
+
+    return [os.path.join(d, f) for d, _, files in os.walk(root) for f in files]
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"),
+    [
+        ("to-khai.pdf", PDF, "pdf"),
+        ("anh.JPG", JPEG, "jpeg"),
+        ("anh.png", PNG, "png"),
+        ("don.docx", DOCX, "docx"),
+        ("bang.xlsx", XLSX, "xlsx"),
+        ("van-ban.odt", ODT, "odt"),
+    ],
+)
+def test_allowed_types_pass(name, data, kind):
+    checked = uploads.check(upload(name, data), field="f")
+    assert checked.kind == kind and checked.content == data and checked.display_name == name
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code", "fragment"),
+    [
+        ("virus.exe", b"MZ\x90\x00", "upload_type", "không được chấp nhận"),
+        ("anh.pdf", PNG, "upload_type", "không đúng định dạng PDF"),
+        ("fake.docx", _zip({"a.txt": b"x"}), "upload_type", "không đúng định dạng DOCX"),
+        ("trong.pdf", b"", "upload_empty", "rỗng"),
+        ("../../etc/passwd.pdf", PDF, "upload_bad_name", "đường dẫn"),
+        ("..\\boot.pdf", PDF, "upload_bad_name", "đường dẫn"),
+        ("a\x00b.pdf", PDF, "upload_bad_name", "ký tự điều khiển"),
+        ("a\nb.pdf", PDF, "upload_bad_name", "ký tự điều khiển"),
+        (
+            "js.pdf",
+            b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+            "upload_active_content",
+            "JavaScript",
+        ),
+        ("hex.pdf", b"%PDF-1.4\n<< /S /J#61vaScript >>", "upload_active_content", "JavaScript"),
+        (
+            "launch.pdf",
+            b"%PDF-1.7\n<< /S /Launch /F (cmd.exe) >>",
+            "upload_active_content",
+            "Launch",
+        ),
+        ("embed.pdf", b"%PDF-1.7\n<< /EmbeddedFile 3 0 R >>", "upload_active_content", "nhúng"),
+    ],
+)
+def test_bad_uploads_are_refused_in_vietnamese(name, data, code, fragment):
+    with pytest.raises(uploads.ValidationError) as refused:
+        uploads.check(RawUpload(name, data), field="file_1")
+    assert refused.value.code == code
+    assert refused.value.field == "file_1"
+    assert fragment in refused.value.message
+
+
+def test_oversize_is_refused(settings):
+    settings.TTHC_MAX_UPLOAD_MB = 1
+    data = PDF + b"0" * (1024 * 1024)
+    with pytest.raises(uploads.ValidationError) as refused:
+        uploads.check(upload("lon.pdf", data), field="file_1")
+    assert refused.value.code == "upload_too_large"
+    assert "1 MB" in refused.value.message
+
+
+def test_display_name_is_sanitised_and_storage_name_generated():
+    checked = uploads.check(upload("  Tờ  khai   khai sinh.pdf ", PDF), field="f")
+    assert checked.display_name == "Tờ khai khai sinh.pdf"
+    name = uploads.storage_name("dossiers/documents", checked)
+    assert "khai" not in name and name.endswith(".pdf")
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def test_apply_page_lists_one_upload_per_document(client, online):
+    response = client.get(f"/nop-truc-tuyen/{online.code}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for field in ("file_1", "file_2", "file_3"):
+        assert f'name="{field}"' in html
+    assert "Giấy chứng sinh" in html
+
+
+def test_apply_online_stores_files_and_confirms_the_code(
+    client, online, point, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/nop-truc-tuyen/{online.code}/",
+            form_data(
+                point, file_1=upload("to-khai.pdf", PDF), file_2=upload("giay chung sinh.png", PNG)
+            ),
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    dossier = Dossier.objects.get()
+    assert dossier.status == Status.SUBMITTED and dossier.channel == 2
+    assert dossier.reception_point == point and dossier.fee_due == 8000
+    documents = list(dossier.documents.all())
+    assert [d.file_name for d in documents] == ["to-khai.pdf", "giay chung sinh.png"]
+    assert all(d.form == "electronic" and d.file.name.startswith("dossiers/") for d in documents)
+    assert default_storage.open(documents[0].file.name).read() == PDF
+    confirmation = client.get(response["Location"])
+    assert dossier.code in confirmation.content.decode()
+    assert mailoutbox and dossier.code in mailoutbox[0].subject
+
+
+@pytest.mark.parametrize(
+    ("second", "fragment"),
+    [
+        (("x.exe", b"MZ"), "không được chấp nhận"),
+        (("x.pdf", PNG), "không đúng định dạng PDF"),
+        (("x.pdf", b""), "rỗng"),
+        (("x.pdf", b"%PDF-1.4 << /JS (alert) >>"), "JavaScript"),
+    ],
+)
+def test_one_bad_file_refuses_all_and_stores_nothing(client, online, point, second, fragment):
+    response = client.post(
+        f"/nop-truc-tuyen/{online.code}/",
+        form_data(point, file_1=upload("to-khai.pdf", PDF), file_2=upload(*second)),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    # The message is next to the second document's field.
+    block = html.split('id="f-file_2"', 1)[1].split("</div>", 1)[0]
+    assert fragment in block
+    assert Dossier.objects.count() == 0 and DossierDocument.objects.count() == 0
+    assert stored_files() == []
+
+
+def test_a_path_in_the_sent_name_never_reaches_the_storage(client, online, point):
+    response = client.post(
+        f"/nop-truc-tuyen/{online.code}/",
+        form_data(point, file_1=upload("../../../../tmp/x.pdf", PDF), file_2=upload("b.pdf", PDF)),
+    )
+    assert response.status_code == 302
+    document = DossierDocument.objects.get(position=1)
+    assert ".." not in document.file.name and "/" not in document.file_name
+    assert all(path.startswith(str(default_storage.location)) for path in stored_files())
+
+
+def test_missing_required_document_is_named(client, online, point):
+    response = client.post(
+        f"/nop-truc-tuyen/{online.code}/", form_data(point, file_1=upload("a.pdf", PDF))
+    )
+    assert response.status_code == 422
+    assert "Cần tải lên “Giấy chứng sinh”" in response.content.decode()
+
+
+def test_procedure_without_online_channel_has_no_form(client, procedure):
+    assert client.get(f"/nop-truc-tuyen/{procedure.code}/").status_code == 404
+
+
+# --------------------------------------------------------------------------- the API
+
+
+def test_api_submission(client, online, point):
+    response = client.post(
+        "/api/v1/dossiers",
+        form_data(
+            point, procedure=online.code, file_1=upload("a.pdf", PDF), file_2=upload("b.jpg", JPEG)
+        ),
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == 1 and body["code"].startswith("000.00.31.H26-")
+    assert body["lookup_url"].endswith(f"?ma={body['code']}")
+
+
+def test_api_refusal_is_422_with_field(client, online, point):
+    response = client.post(
+        "/api/v1/dossiers",
+        form_data(
+            point,
+            procedure=online.code,
+            file_1=upload("a.pdf", PDF),
+            file_2=upload("b.pdf", b"%PDF-1.4 << /Launch >>"),
+        ),
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": response.json()["detail"],
+        "code": "upload_active_content",
+        "field": "file_2",
+    }
+    assert "Launch" in response.json()["detail"]
+    assert Dossier.objects.count() == 0 and stored_files() == []
+
+
+def test_api_unknown_procedure_is_404(client, online):
+    response = client.post("/api/v1/dossiers", form_data(procedure="9.999999"))
+    assert response.status_code == 404
+    assert response.json()["field"] == "procedure"
+
+
+def test_openapi_documents_the_multipart_submission(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    body = schema["paths"]["/api/v1/dossiers"]["post"]["requestBody"]["content"]
+    assert "file_" in str(body["multipart/form-data"]["schema"]["patternProperties"])
