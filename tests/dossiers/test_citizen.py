@@ -117,3 +117,27 @@ def test_rating_once_after_return(client, returned):
 def test_no_rating_before_the_return(received):
     with pytest.raises(Conflict):
         services.rate(dossier=received(), verify="2345", satisfied=True)
+
+
+def test_completion_before_acceptance_uploaded_online(client, submitted, officer):
+    dossier = services.request_completion(
+        user=officer, dossier=submitted(), reason="Tờ khai chưa ký.", missing=["Tờ khai"]
+    )
+    assert dossier.status == Status.SUBMITTED and dossier.received_at is None
+    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": "2345"})
+    assert "Tờ khai chưa ký." in page.content.decode()
+    response = post_supplement(client, dossier, SimpleUploadedFile("to-khai-da-ky.pdf", PDF))
+    assert "Đã nhận giấy tờ bổ sung" in response.content.decode()
+    dossier.refresh_from_db()
+    event = dossier.events.last()
+    assert (event.action, dossier.status) == ("submit_completion", Status.SUBMITTED)
+    assert event.attachments.get().name == "to-khai-da-ky.pdf"
+    # nothing open any more: a second upload is refused
+    with pytest.raises(Conflict):
+        services.supplement_online(
+            dossier=dossier,
+            verify="2345",
+            files=[object()],  # never reached storage
+        )
+    dossier = services.accept(user=officer, dossier=dossier)
+    assert dossier.status == Status.RECEIVED and dossier.received_at is not None

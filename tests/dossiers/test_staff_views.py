@@ -317,3 +317,25 @@ def test_tracking_book_excel(client, officer, received, travel):
     assert sheet["H5"].value == "17:00 05/02/2025"
     assert sheet["B7"].value is None
     assert AccessLog.objects.filter(what__startswith="sổ theo dõi").count() == 2
+
+
+def test_completion_requested_before_acceptance_from_the_page(client, officer, submitted, tmp_path):
+    dossier = submitted()
+    client.force_login(officer)
+    html = client.get(f"/quan-tri/ho-so/{dossier.code}/").content.decode()
+    assert 'value="request_completion"' in html and 'value="start"' not in html
+    client.post(
+        f"/quan-tri/ho-so/{dossier.code}/thao-tac/",
+        {
+            "action": "request_completion",
+            "reason": "Tờ khai chưa ký.",
+            "missing": ["Tờ khai đăng ký khai sinh"],
+        },
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    assert dossier.events.last().action == "request_completion"
+    text = pdf_text(
+        client.get(f"/quan-tri/ho-so/{dossier.code}/in/yeu-cau-bo-sung.pdf").content, tmp_path
+    )
+    assert "Tờ khai chưa ký." in text and "Tờ khai đăng ký khai sinh" in text

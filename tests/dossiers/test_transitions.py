@@ -32,6 +32,10 @@ def perform(action, dossier, user, other_agency):
         Action.ACCEPT: lambda: services.accept(user=user, dossier=dossier),
         Action.REFUSE: lambda: services.refuse(user=user, dossier=dossier, reason="Thiếu giấy tờ"),
         Action.START: lambda: services.start_processing(user=user, dossier=dossier),
+        Action.REQUEST_COMPLETION: lambda: services.request_completion(
+            user=user, dossier=dossier, reason="Ảnh tờ khai bị mờ", missing=["Tờ khai"]
+        ),
+        Action.SUBMIT_COMPLETION: lambda: services.submit_completion(user=user, dossier=dossier),
         Action.REQUEST_SUPPLEMENT: lambda: services.request_supplement(
             user=user,
             dossier=dossier,
@@ -135,6 +139,8 @@ def test_allowed_actions_lists_the_table():
         Action.ACCEPT,
         Action.REFUSE,
         Action.WITHDRAW,
+        Action.REQUEST_COMPLETION,
+        Action.SUBMIT_COMPLETION,
     }
     assert allowed_actions(Status.RETURNED) == []
 

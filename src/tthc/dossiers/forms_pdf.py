@@ -17,10 +17,13 @@ from tthc.dossiers.models import AccessLog, ApplicantKind, Dossier, Status
 from tthc.dossiers.transitions import ACTION_LABELS, Action
 from tthc.workdays.engine import classify_finish, to_local
 
-FORMS: dict[str, tuple[str, Action | None]] = {
+FORMS: dict[str, tuple[str, Action | tuple[Action, ...] | None]] = {
     # key: (title, event the form is about; None: always once received)
     "giay-tiep-nhan": ("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", None),
-    "yeu-cau-bo-sung": ("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", Action.REQUEST_SUPPLEMENT),
+    "yeu-cau-bo-sung": (
+        "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        (Action.REQUEST_SUPPLEMENT, Action.REQUEST_COMPLETION),
+    ),
     "tu-choi": ("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", Action.REFUSE),
     "xin-loi": ("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", Action.APOLOGISE),
     "dung-xu-ly": ("THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ", Action.STOP),
@@ -35,12 +38,21 @@ LABELS = {
     "phieu-kiem-soat": "Phiếu kiểm soát quá trình giải quyết",
 }
 # Steps done at the one-stop desk (the unit is the desk, not the agency responsible after).
-_DESK_ACTIONS = (Action.SUBMIT, Action.RECEIVE, Action.ACCEPT, Action.REFUSE, Action.RETURN_RESULT)
+_DESK_ACTIONS = (
+    Action.SUBMIT,
+    Action.RECEIVE,
+    Action.ACCEPT,
+    Action.REFUSE,
+    Action.REQUEST_COMPLETION,
+    Action.SUBMIT_COMPLETION,
+    Action.RETURN_RESULT,
+)
 RESULT_LABELS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
 
 
-def _last_event(dossier: Dossier, action: Action):
-    events = [e for e in dossier.events.all() if e.action == action]
+def _last_event(dossier: Dossier, action):
+    actions = action if isinstance(action, tuple) else (action,)
+    events = [e for e in dossier.events.all() if e.action in actions]
     return events[-1] if events else None
 
 

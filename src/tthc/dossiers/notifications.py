@@ -39,6 +39,7 @@ KINDS: dict[str, str] = {
     Action.RECEIVE: "received",
     Action.ACCEPT: "received",
     Action.REQUEST_SUPPLEMENT: "supplement",
+    Action.REQUEST_COMPLETION: "supplement",
     Action.RESOLVE: "result_ready",
     Action.APOLOGISE: "apology",
     Action.REFUSE: "refused",

@@ -431,14 +431,28 @@ def may_view(user, dossier: Dossier) -> bool:
     )
 
 
+def open_request(dossier: Dossier) -> DossierEvent | None:
+    """The supplement request (status 5) or the completion request before acceptance (status
+    1) still waiting for the applicant, else None."""
+    events = list(dossier.events.all())
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        wanted, answer = Action.REQUEST_SUPPLEMENT, Action.COMPLETE_SUPPLEMENT
+    elif dossier.status == Status.SUBMITTED:
+        wanted, answer = Action.REQUEST_COMPLETION, Action.SUBMIT_COMPLETION
+    else:
+        return None
+    for event in reversed(events):
+        if event.action == answer:
+            return None
+        if event.action == wanted:
+            return event
+    return None
+
+
 def missing_documents(dossier: Dossier) -> list[str]:
-    """The supplement request still open: what it asked for (empty when none is open)."""
-    if dossier.status != Status.SUPPLEMENT_REQUESTED:
-        return []
-    for event in reversed(list(dossier.events.all())):
-        if event.action == Action.REQUEST_SUPPLEMENT:
-            return list((event.data or {}).get("missing") or [])
-    return []
+    """What the open request asks for (empty when none is open)."""
+    request = open_request(dossier)
+    return list((request.data or {}).get("missing") or []) if request else []
 
 
 def intake_procedure(code: str):
@@ -500,11 +514,9 @@ def citizen_actions(code: str) -> dict:
         return {}
     rating = SatisfactionRating.objects.filter(dossier=dossier).first()
     supplement = None
-    if dossier.status == Status.SUPPLEMENT_REQUESTED:
-        for event in reversed(list(dossier.events.all())):
-            if event.action == Action.REQUEST_SUPPLEMENT:
-                supplement = {"note": event.note, "missing": (event.data or {}).get("missing", [])}
-                break
+    request = open_request(dossier)
+    if request is not None:
+        supplement = {"note": request.note, "missing": (request.data or {}).get("missing", [])}
     return {
         "supplement": supplement,
         "can_rate": dossier.status == Status.RETURNED and rating is None,

@@ -481,6 +481,35 @@ def accept(*, user, dossier: Dossier, note: str = "") -> Dossier:
     )
 
 
+def request_completion(
+    *, user, dossier: Dossier, reason: str, missing: Sequence[str] = ()
+) -> Dossier:
+    """Before accepting an online dossier, the desk asks the applicant to complete it (the
+    clock has not started; the dossier stays “new”)."""
+    reason = _note(reason, required="Cần ghi rõ nội dung yêu cầu hoàn thiện hồ sơ.")
+    missing = [normalize_space(m)[:500] for m in missing if normalize_space(m)]
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.REQUEST_COMPLETION,
+        note=reason,
+        data={"missing": missing},
+    )
+
+
+def submit_completion(
+    *, user, dossier: Dossier, note: str = "", files: Sequence[CheckedUpload] = ()
+) -> Dossier:
+    """The completion asked for arrived (recorded by the desk)."""
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.SUBMIT_COMPLETION,
+        note=_note(note),
+        attachments=files,
+    )
+
+
 def refuse(*, user, dossier: Dossier, reason: str) -> Dossier:
     reason = _note(reason, required="Cần ghi rõ lý do từ chối tiếp nhận.")
     return _transition(user=user, dossier=dossier, action=Action.REFUSE, note=reason)
@@ -531,6 +560,20 @@ def supplement_online(
         raise PermissionDenied("Mã xác minh không đúng.", code="verify_failed")
     if not files:
         raise ValidationError("Cần tải lên ít nhất một tệp bổ sung.", field="files")
+    from tthc.dossiers.selectors import open_request
+
+    request = open_request(dossier)
+    if request is None:
+        raise Conflict("Hồ sơ không có yêu cầu bổ sung nào đang chờ.", code="no_request")
+    if request.action == Action.REQUEST_COMPLETION:
+        return _transition(
+            user=None,
+            dossier=dossier,
+            action=Action.SUBMIT_COMPLETION,
+            note=_note(note) or "Người nộp hoàn thiện hồ sơ trực tuyến.",
+            attachments=files,
+            as_applicant=True,
+        )
     return _transition(
         user=None,
         dossier=dossier,

@@ -217,6 +217,8 @@ def reception(request):
 ACTION_FORMS = {
     Action.ACCEPT: ("note",),
     Action.REFUSE: ("reason",),
+    Action.REQUEST_COMPLETION: ("reason", "missing"),
+    Action.SUBMIT_COMPLETION: ("note", "files"),
     Action.START: ("note",),
     Action.REQUEST_SUPPLEMENT: ("reason", "missing"),
     Action.COMPLETE_SUPPLEMENT: ("note", "files"),
@@ -318,6 +320,15 @@ def _perform(request, dossier, action: Action):
         return services.accept(user=user, dossier=dossier, note=note)
     if action == Action.REFUSE:
         return services.refuse(user=user, dossier=dossier, reason=reason)
+    if action == Action.REQUEST_COMPLETION:
+        missing = post.getlist("missing") + [
+            line for line in post.get("missing_other", "").splitlines() if line.strip()
+        ]
+        return services.request_completion(
+            user=user, dossier=dossier, reason=reason, missing=missing
+        )
+    if action == Action.SUBMIT_COMPLETION:
+        return services.submit_completion(user=user, dossier=dossier, note=note, files=files)
     if action == Action.START:
         return services.start_processing(user=user, dossier=dossier, note=note)
     if action == Action.REQUEST_SUPPLEMENT:

@@ -20,6 +20,9 @@ class Action(StrEnum):
     # Transitions.
     ACCEPT = "accept"
     REFUSE = "refuse"
+    # Online dossiers before acceptance: ask for completion, and its answer (clock not started).
+    REQUEST_COMPLETION = "request_completion"
+    SUBMIT_COMPLETION = "submit_completion"
     START = "start"
     REQUEST_SUPPLEMENT = "request_supplement"
     COMPLETE_SUPPLEMENT = "complete_supplement"
@@ -40,6 +43,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RECEIVE: "Tiếp nhận hồ sơ",
     Action.ACCEPT: "Tiếp nhận hồ sơ",
     Action.REFUSE: "Từ chối tiếp nhận",
+    Action.REQUEST_COMPLETION: "Yêu cầu hoàn thiện hồ sơ trước khi tiếp nhận",
+    Action.SUBMIT_COMPLETION: "Đã hoàn thiện hồ sơ (trước khi tiếp nhận)",
     Action.START: "Chuyển xử lý",
     Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung hồ sơ",
     Action.COMPLETE_SUPPLEMENT: "Đã bổ sung hồ sơ",
@@ -61,6 +66,8 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (S.SUBMITTED, Action.ACCEPT): S.RECEIVED,
     (S.SUBMITTED, Action.REFUSE): S.NOT_RECEIVED,
     (S.SUBMITTED, Action.WITHDRAW): S.WITHDRAWN,
+    (S.SUBMITTED, Action.REQUEST_COMPLETION): S.SUBMITTED,
+    (S.SUBMITTED, Action.SUBMIT_COMPLETION): S.SUBMITTED,
     (S.RECEIVED, Action.START): S.PROCESSING,
     (S.RECEIVED, Action.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
     (S.RECEIVED, Action.TRANSFER): S.RECEIVED,
@@ -88,6 +95,10 @@ CURRENT = "current"
 PERMISSIONS: dict[Action, tuple[tuple[Policy, str], ...]] = {
     Action.ACCEPT: ((Policy.DOSSIER_RECEIVE, RECEIVING),),
     Action.REFUSE: ((Policy.DOSSIER_RECEIVE, RECEIVING),),
+    Action.REQUEST_COMPLETION: ((Policy.DOSSIER_RECEIVE, RECEIVING),),
+    # The applicant uploads online (verified, see services.supplement_online) or the desk
+    # records what arrived by other means.
+    Action.SUBMIT_COMPLETION: ((Policy.DOSSIER_RECEIVE, RECEIVING),),
     Action.START: ((Policy.DOSSIER_PROCESS, CURRENT),),
     Action.REQUEST_SUPPLEMENT: ((Policy.DOSSIER_PROCESS, CURRENT),),
     # The applicant brings the missing documents to the desk, or the specialist records them.

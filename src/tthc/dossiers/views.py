@@ -111,7 +111,7 @@ def lookup_supplement(request):
         request,
         code,
         verify,
-        done="Đã nhận giấy tờ bổ sung. Hồ sơ tiếp tục được giải quyết.",
+        done="Đã nhận giấy tờ bổ sung. Hồ sơ tiếp tục được xử lý.",
     )
 
 
