@@ -24,6 +24,7 @@ def test_login_lands_on_the_staff_home_with_the_tools_of_the_role(client):
     assert "Quản lý danh mục thủ tục" in html
     assert "Lịch làm việc" in html
     assert "Quản trị kỹ thuật" not in html
+    assert "Nhật ký truy cập" not in html, "only administrators read the audit log"
 
 
 def test_a_reception_officer_sees_no_catalog_tools(client):
@@ -39,3 +40,12 @@ def test_a_reception_officer_sees_no_catalog_tools(client):
 def test_staff_home_needs_login(client):
     response = client.get("/quan-tri/")
     assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+
+
+def test_an_administrator_reaches_the_audit_log_from_the_staff_home(client):
+    admin = MembershipFactory(role=Role.ADMINISTRATOR).user
+    admin.save()
+    client.force_login(admin)
+    html = client.get("/quan-tri/").content.decode()
+    assert 'href="/quan-tri/nhat-ky/"' in html
+    assert client.get("/quan-tri/nhat-ky/").status_code == 200

@@ -6,6 +6,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from tthc.catalog.api import router as catalog_router
 from tthc.core.errors import ApplicationError
 from tthc.dossiers.api import router as dossiers_router
+from tthc.dossiers.staff_api import router as dossiers_staff_router
 from tthc.feedback.api import router as feedback_router
 from tthc.workdays.api import router as workdays_router
 
@@ -41,3 +42,5 @@ api.add_router("/", catalog_router)
 api.add_router("/workdays/", workdays_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/feedback/", feedback_router)
+api.add_router("/staff/", dossiers_staff_router)
+api.add_router("/", "tthc.simplification.api.router")

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tthc.catalog",
     "tthc.dossiers",
     "tthc.feedback",
+    "tthc.simplification",
     "tthc.demo",
 ]
 
@@ -179,3 +180,12 @@ TTHC_SMS_GATEWAY = env.str("TTHC_SMS_GATEWAY", default="tthc.dossiers.sms.Loggin
 TTHC_SMS_URL = env.str("TTHC_SMS_URL", default="")
 TTHC_SMS_TOKEN = env.str("TTHC_SMS_TOKEN", default="")
 TTHC_SMS_SENDER = env.str("TTHC_SMS_SENDER", default="")
+
+# --- Simplification: the value of an hour of the applicant's time (DOMAIN §7) ----------------
+# Default: the regional minimum hourly wage, region IV (the low figure), Decree 74/2024/NĐ-CP.
+TTHC_HOURLY_VALUE_VND = env.int("TTHC_HOURLY_VALUE_VND", default=16_600)
+TTHC_HOURLY_VALUE_SOURCE = env.str(
+    "TTHC_HOURLY_VALUE_SOURCE",
+    default="Lương tối thiểu giờ vùng IV, Nghị định 74/2024/NĐ-CP",
+)
+TTHC_HOURLY_VALUE_YEAR = env.int("TTHC_HOURLY_VALUE_YEAR", default=2024)

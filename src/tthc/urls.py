@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("tthc.workdays.urls")),
     path("", include("tthc.dossiers.urls")),
     path("", include("tthc.feedback.urls")),
+    path("", include("tthc.simplification.urls")),
     path("", include("tthc.catalog.urls")),
 ]
 

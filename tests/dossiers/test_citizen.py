@@ -141,3 +141,42 @@ def test_completion_before_acceptance_uploaded_online(client, submitted, officer
         )
     dossier = services.accept(user=officer, dossier=dossier)
     assert dossier.status == Status.RECEIVED and dossier.received_at is not None
+
+
+def _resolved(received, specialist, *, electronic):
+    from tthc.dossiers import uploads
+
+    dossier = services.start_processing(user=specialist, dossier=received())
+    result = uploads.check(SimpleUploadedFile("giay-khai-sinh.pdf", PDF), field="files")
+    return services.resolve(
+        user=specialist, dossier=dossier, result_code="KS-01", files=[result], electronic=electronic
+    )
+
+
+def test_the_verified_applicant_downloads_the_electronic_result(client, received, specialist):
+    dossier = _resolved(received, specialist, electronic=True)
+    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": "5678"})
+    assert "Tải về giay-khai-sinh.pdf" in page.content.decode()
+    file_id = EventAttachment.objects.get().pk
+    download = client.post(
+        "/tra-cuu-ho-so/ket-qua/", {"ma": dossier.code, "xac_minh": "5678", "tep": file_id}
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert "attachment" in download["Content-Disposition"]
+    wrong = client.post(
+        "/tra-cuu-ho-so/ket-qua/", {"ma": dossier.code, "xac_minh": "0000", "tep": file_id}
+    )
+    assert wrong.status_code == 200 and not hasattr(wrong, "streaming_content")
+    assert "Mã xác minh không đúng" in wrong.content.decode()
+
+
+def test_a_paper_result_is_not_offered_for_download(client, received, specialist):
+    dossier = _resolved(received, specialist, electronic=False)
+    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": "5678"})
+    assert "Kết quả điện tử" not in page.content.decode()
+    response = client.post(
+        "/tra-cuu-ho-so/ket-qua/",
+        {"ma": dossier.code, "xac_minh": "5678", "tep": EventAttachment.objects.get().pk},
+    )
+    assert response.status_code == 404

@@ -296,3 +296,73 @@ def test_openapi_documents_the_multipart_submission(client):
     schema = client.get("/api/v1/openapi.json").json()
     body = schema["paths"]["/api/v1/dossiers"]["post"]["requestBody"]["content"]
     assert "file_" in str(body["multipart/form-data"]["schema"]["patternProperties"])
+
+
+def test_sending_the_same_form_twice_gives_one_dossier(client, online, point):
+    data = form_data(point, file_1=upload("a.pdf", PDF), file_2=upload("b.png", PNG))
+    data["submission_key"] = "3f2a0c6e1d9b4a7e8c5f1b2d3e4a5b6c"
+    first = client.post(f"/nop-truc-tuyen/{online.code}/", data)
+    data.update(file_1=upload("a.pdf", PDF), file_2=upload("b.png", PNG))
+    second = client.post(f"/nop-truc-tuyen/{online.code}/", data)
+    assert first.status_code == second.status_code == 302
+    assert Dossier.objects.count() == 1
+    assert Dossier.objects.get().code in client.get(second["Location"]).content.decode()
+
+
+def test_a_refused_submission_releases_its_key_for_the_corrected_form(client, online, point):
+    data = form_data(point, file_1=upload("a.pdf", b""), file_2=upload("b.png", PNG))
+    data["submission_key"] = "k" * 32
+    assert client.post(f"/nop-truc-tuyen/{online.code}/", data).status_code == 422
+    data.update(file_1=upload("a.pdf", PDF), file_2=upload("b.png", PNG))
+    assert client.post(f"/nop-truc-tuyen/{online.code}/", data).status_code == 302
+    assert Dossier.objects.count() == 1
+
+
+def test_api_retry_with_the_same_idempotency_key_returns_the_first_dossier(client, online, point):
+    def send():
+        return client.post(
+            "/api/v1/dossiers",
+            form_data(
+                point,
+                procedure=online.code,
+                file_1=upload("a.pdf", PDF),
+                file_2=upload("b.jpg", JPEG),
+            ),
+            headers={"Idempotency-Key": "retry-1"},
+        )
+
+    first, second = send(), send()
+    assert first.json()["code"] == second.json()["code"]
+    assert Dossier.objects.count() == 1
+
+
+def test_a_submission_still_in_flight_is_a_conflict_not_a_duplicate(online):
+    from tthc.core.errors import Conflict
+    from tthc.dossiers.models import SubmissionKey
+    from tthc.dossiers.services import submit_once
+
+    SubmissionKey.objects.create(key="in-flight")  # another request holds the claim
+    with pytest.raises(Conflict, match="đang được gửi"):
+        submit_once("in-flight", lambda: pytest.fail("must not submit twice"))
+
+
+def test_a_flood_from_one_address_is_throttled_and_others_pass(client, online, point, settings):
+    settings.TTHC_DOSSIER_SUBMISSIONS_PER_HOUR = 2
+    for _ in range(2):
+        data = form_data(point, file_1=upload("a.pdf", PDF), file_2=upload("b.png", PNG))
+        assert client.post(f"/nop-truc-tuyen/{online.code}/", data).status_code == 302
+    data = form_data(point, file_1=upload("a.pdf", PDF), file_2=upload("b.png", PNG))
+    throttled = client.post(f"/nop-truc-tuyen/{online.code}/", data)
+    assert throttled.status_code == 429
+    assert "quá nhiều hồ sơ trực tuyến" in throttled.content.decode()
+    api = client.post(
+        "/api/v1/dossiers",
+        form_data(
+            point, procedure=online.code, file_1=upload("a.pdf", PDF), file_2=upload("b.jpg", JPEG)
+        ),
+    )
+    assert api.status_code == 429 and api.json()["code"] == "throttled"
+    data = form_data(point, file_1=upload("a.pdf", PDF), file_2=upload("b.png", PNG))
+    other = client.post(f"/nop-truc-tuyen/{online.code}/", data, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+    assert Dossier.objects.count() == 3, "nothing stored is lost"

@@ -88,6 +88,27 @@ def test_result_returned_at_the_desk(received, officer, specialist):
     dossier = services.resolve(user=specialist, dossier=dossier)
     dossier = services.return_result(user=officer, dossier=dossier)
     assert dossier.status == Status.RETURNED
+    returned = dossier.events.get(action="return_result")
+    assert returned.data["method"] == 1, "by default the way the dossier came in (counter)"
+
+
+@pytest.mark.parametrize(("method", "expected"), [(3, 3), ("2", 2)])
+def test_result_returned_by_post_or_online_is_recorded(
+    received, officer, specialist, method, expected
+):
+    dossier = services.start_processing(user=specialist, dossier=received())
+    dossier = services.resolve(user=specialist, dossier=dossier)
+    dossier = services.return_result(user=officer, dossier=dossier, method=method)
+    assert dossier.events.get(action="return_result").data["method"] == expected
+
+
+def test_an_unknown_return_method_is_refused_and_changes_nothing(received, officer, specialist):
+    dossier = services.start_processing(user=specialist, dossier=received())
+    dossier = services.resolve(user=specialist, dossier=dossier)
+    with pytest.raises(ValidationError, match="Hình thức trả kết quả không hợp lệ"):
+        services.return_result(user=officer, dossier=dossier, method="fax")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESOLVED
 
 
 def test_online_submission_is_accepted_by_the_receiving_agency_only(

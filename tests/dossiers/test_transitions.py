@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tthc.core.errors import Conflict
-from tthc.dossiers import services
-from tthc.dossiers.models import DossierEvent, Status
+from tests.dossiers.conftest import staff
+from tthc.core.errors import Conflict, PermissionDenied, ValidationError
+from tthc.dossiers import selectors, services
+from tthc.dossiers.models import Dossier, DossierEvent, ProcessStep, Status
 from tthc.dossiers.transitions import STAFF_ACTIONS, TRANSITIONS, Action, allowed_actions
+from tthc.org.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,32 @@ PATHS = {
 }
 
 
+def two_steps(dossier, at_step=1):
+    """A two-step internal process for the dossier's procedure, the dossier at `at_step`."""
+    if not ProcessStep.objects.filter(procedure=dossier.procedure).exists():
+        ProcessStep.objects.create(
+            procedure=dossier.procedure,
+            order=1,
+            name="Thẩm định",
+            role="specialist",
+            share_percent=60,
+        )
+        ProcessStep.objects.create(
+            procedure=dossier.procedure,
+            order=2,
+            name="Phê duyệt",
+            role="agency_leader",
+            share_percent=40,
+        )
+    Dossier.objects.filter(pk=dossier.pk).update(current_step=at_step)
+    dossier.current_step = at_step
+
+
 def perform(action, dossier, user, other_agency):
+    if action == Action.COMPLETE_STEP:
+        two_steps(dossier, 1)
+    if action == Action.RETURN_STEP:
+        two_steps(dossier, 2)
     calls = {
         Action.ACCEPT: lambda: services.accept(user=user, dossier=dossier),
         Action.REFUSE: lambda: services.refuse(user=user, dossier=dossier, reason="Thiếu giấy tờ"),
@@ -57,6 +84,13 @@ def perform(action, dossier, user, other_agency):
         Action.RETURN_RESULT: lambda: services.return_result(user=user, dossier=dossier),
         Action.TRANSFER: lambda: services.transfer(
             user=user, dossier=dossier, to_agency=other_agency
+        ),
+        Action.ASSIGN: lambda: services.assign(
+            user=user, dossier=dossier, assignee=staff(Role.SPECIALIST, dossier.current_agency)
+        ),
+        Action.COMPLETE_STEP: lambda: services.complete_step(user=user, dossier=dossier),
+        Action.RETURN_STEP: lambda: services.return_step(
+            user=user, dossier=dossier, reason="Thẩm định lại"
         ),
         Action.APOLOGISE: lambda: services.apologise(
             user=user,
@@ -191,3 +225,108 @@ def test_required_inputs(dossier_in, root, call, field):
     with pytest.raises(Exception) as error:
         call(dossier, root)
     assert getattr(error.value, "field", None) == field
+
+
+# --------------------------------------------------------------------------- inside status 4
+
+
+def test_assignment_by_the_leader_shows_in_the_specialists_queue(dossier_in, client):
+    dossier = dossier_in(Status.PROCESSING)
+    leader = staff(Role.AGENCY_LEADER, dossier.current_agency)
+    specialist = staff(Role.SPECIALIST, dossier.current_agency)
+    colleague = staff(Role.SPECIALIST, dossier.current_agency)
+    dossier = services.assign(user=leader, dossier=dossier, assignee=specialist, note="Xử lý")
+    assert (dossier.status, dossier.assignee) == (Status.PROCESSING, specialist)
+    event = dossier.events.order_by("-id").first()
+    assert (event.action, event.data["assignee"]) == ("assign", specialist.username)
+    client.force_login(specialist)
+    page = client.get("/quan-tri/ho-so/?tab=cua-toi").content.decode()
+    assert "Của tôi" in page and dossier.code in page
+    client.force_login(colleague)
+    assert dossier.code not in client.get("/quan-tri/ho-so/?tab=cua-toi").content.decode()
+
+
+def test_only_the_leader_assigns_and_only_to_a_specialist_of_the_agency(dossier_in, other_agency):
+    dossier = dossier_in(Status.PROCESSING)
+    specialist = staff(Role.SPECIALIST, dossier.current_agency)
+    with pytest.raises(PermissionDenied) as denied:
+        services.assign(user=specialist, dossier=dossier, assignee=specialist)
+    assert "lãnh đạo" in denied.value.message
+    with pytest.raises(PermissionDenied):
+        services.assign(
+            user=staff(Role.AGENCY_LEADER, other_agency), dossier=dossier, assignee=specialist
+        )
+    leader = staff(Role.AGENCY_LEADER, dossier.current_agency)
+    for wrong in (staff(Role.SPECIALIST, other_agency), leader, None):
+        with pytest.raises(ValidationError) as invalid:
+            services.assign(user=leader, dossier=dossier, assignee=wrong)
+        assert invalid.value.field == "assignee"
+    assert dossier.events.filter(action="assign").count() == 0
+
+
+def test_transfer_clears_the_assignment(dossier_in, root, other_agency):
+    dossier = dossier_in(Status.PROCESSING)
+    specialist = staff(Role.SPECIALIST, dossier.current_agency)
+    services.assign(user=root, dossier=dossier, assignee=specialist)
+    dossier = services.transfer(user=root, dossier=dossier, to_agency=other_agency)
+    assert dossier.assignee is None
+
+
+def test_steps_advance_and_return_within_processing(dossier_in, other_agency):
+    dossier = dossier_in(Status.PROCESSING)
+    two_steps(dossier, 1)
+    specialist = staff(Role.SPECIALIST, dossier.current_agency)
+    with pytest.raises(ValidationError, match="bước đầu tiên"):
+        services.return_step(user=specialist, dossier=dossier, reason="Làm lại")
+    dossier = services.complete_step(user=specialist, dossier=dossier, note="Đã thẩm định")
+    assert (dossier.status, dossier.current_step) == (Status.PROCESSING, 2)
+    with pytest.raises(ValidationError, match="bước cuối"):
+        services.complete_step(user=specialist, dossier=dossier)
+    with pytest.raises(ValidationError) as missing:
+        services.return_step(user=specialist, dossier=dossier, reason=" ")
+    assert missing.value.field == "note"
+    with pytest.raises(PermissionDenied):
+        services.return_step(
+            user=staff(Role.SPECIALIST, other_agency), dossier=dossier, reason="Sai"
+        )
+    dossier = services.return_step(user=specialist, dossier=dossier, reason="Thẩm định lại")
+    assert (dossier.status, dossier.current_step) == (Status.PROCESSING, 1)
+    event = dossier.events.order_by("-id").first()
+    assert (event.action, event.data) == ("return_step", {"from_step": 2, "to_step": 1})
+    assert selectors.current_step(dossier)["name"] == "Thẩm định"
+
+
+def test_assign_and_return_step_on_the_staff_page(dossier_in, client):
+    dossier = dossier_in(Status.PROCESSING)
+    two_steps(dossier, 2)
+    leader = staff(Role.AGENCY_LEADER, dossier.current_agency)
+    specialist = staff(Role.SPECIALIST, dossier.current_agency)
+    client.force_login(leader)
+    url = f"/quan-tri/ho-so/{dossier.code}/"
+    page = client.get(url).content.decode()
+    assert 'value="assign"' in page and specialist.username in page
+    response = client.post(url + "thao-tac/", {"action": "assign", "assignee": specialist.username})
+    assert response.status_code == 302
+    client.force_login(specialist)
+    page = client.get(url).content.decode()
+    assert 'value="assign"' not in page and 'value="return_step"' in page
+    response = client.post(url + "thao-tac/", {"action": "return_step", "reason": "Làm lại"})
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert (dossier.assignee, dossier.current_step) == (specialist, 1)
+
+
+def test_assign_through_the_api(dossier_in, client):
+    dossier = dossier_in(Status.PROCESSING)
+    leader = staff(Role.AGENCY_LEADER, dossier.current_agency)
+    specialist = staff(Role.SPECIALIST, dossier.current_agency)
+    client.force_login(leader)
+    url = f"/api/v1/staff/dossiers/{dossier.code}/actions/assign"
+    response = client.post(url, {"assignee": "khong-co"}, content_type="application/json")
+    assert (response.status_code, response.json()["field"]) == (422, "assignee")
+    response = client.post(url, {"assignee": specialist.username}, content_type="application/json")
+    assert response.status_code == 200
+    client.force_login(specialist)
+    body = client.get("/api/v1/staff/dossiers?tab=cua-toi").json()
+    assert [row["code"] for row in body["items"]] == [dossier.code]
+    assert body["items"][0]["assignee"] == specialist.username

@@ -152,16 +152,18 @@ def test_calendar_change_recomputes_open_limits(
 
 def test_simplification_extension_point(submit, control):
     fb = submit()
-    with pytest.raises(Conflict):
-        services.propose_simplification(user=control, feedback=fb)
-    calls = []
-    extensions.register_simplification_handler(lambda **kw: calls.append(kw) or "DX-001")
+    installed = extensions.simplification_handler()  # the simplification app's, restored below
+    extensions.register_simplification_handler(None)
     try:
+        with pytest.raises(Conflict):
+            services.propose_simplification(user=control, feedback=fb)
+        calls = []
+        extensions.register_simplification_handler(lambda **kw: calls.append(kw) or "DX-001")
         assert services.propose_simplification(user=control, feedback=fb, note="Bỏ yêu cầu") == (
             "DX-001"
         )
     finally:
-        extensions.register_simplification_handler(None)
+        extensions.register_simplification_handler(installed)
     assert calls[0]["feedback"] == fb
     assert fb.events.last().data == {"proposal": "DX-001"}
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from ninja import Form, Router, Schema, Status
 
 from tthc.core.errors import NotFound
+from tthc.core.ratelimit import client_ip
 from tthc.dossiers import selectors, services
 from tthc.dossiers.pdf import lookup_url
 from tthc.dossiers.personal import ApplicantInput
@@ -120,7 +121,8 @@ def _multipart_schema() -> dict:
 )
 def dossier_submit(request, payload: Form[SubmissionIn]):
     """Multipart form: the fields below and one file per document of the procedure version,
-    named `file_1`, `file_2`, ... in the order of the procedure's documents. Files: PDF, JPEG,
+    named `file_1`, `file_2`, ... in the order of the procedure's documents. An
+    `Idempotency-Key` header makes a retried request return the first dossier. Files: PDF, JPEG,
     PNG, DOCX, XLSX, ODT, at most `TTHC_MAX_UPLOAD_MB` each; a refused file answers 422
     `{"detail", "code", "field"}` and nothing is stored."""
     applicant = ApplicantInput(
@@ -136,12 +138,16 @@ def dossier_submit(request, payload: Form[SubmissionIn]):
         representative=payload.representative,
     )
     files = {name: request.FILES[name] for name in request.FILES}
-    dossier = services.submit_online_request(
-        procedure_code=payload.procedure,
-        resolving_agency_code=payload.resolving_agency,
-        reception_point_id=payload.reception_point,
-        applicant=applicant,
-        files=files,
+    services.check_submission_rate(client_ip(request))
+    dossier = services.submit_once(
+        request.headers.get("Idempotency-Key", ""),
+        lambda: services.submit_online_request(
+            procedure_code=payload.procedure,
+            resolving_agency_code=payload.resolving_agency,
+            reception_point_id=payload.reception_point,
+            applicant=applicant,
+            files=files,
+        ),
     )
     return Status(
         201,

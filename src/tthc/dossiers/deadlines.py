@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -118,14 +119,16 @@ def compute_with(
     *,
     calendar: WorkingCalendar | None = None,
     as_of: datetime | None = None,
+    amount: int | Fraction | None = None,
 ) -> Deadline:
-    """The deadline of `dossier` with these pauses (engine errors become ValidationError)."""
+    """The deadline of `dossier` with these pauses (engine errors become ValidationError);
+    `amount` replaces the legal amount (a step's share of it)."""
     try:
         hours = procedure_office_hours(dossier)
         calendar = calendar or calendar_for(dossier.resolving_agency_id, hours=hours)
         return compute_deadline(
             dossier.received_at,
-            _amount(dossier.time_amount),
+            _amount(dossier.time_amount) if amount is None else amount,
             dossier.time_unit,
             calendar,
             pauses=pauses,
@@ -134,3 +137,28 @@ def compute_with(
         )
     except WorkdaysError as exc:
         raise ValidationError(exc.message, field=exc.field) from exc
+
+
+def share_amount(amount: Decimal, unit: str, percent: int) -> int | Fraction:
+    """`percent` of a legal amount, in what the engine accepts for the unit: whole days or
+    months rounded up (a step never gets less than its share), whole minutes for hours."""
+    exact = Fraction(amount) * percent / 100
+    if unit == Unit.HOURS:
+        minutes = math.ceil(exact * 60)
+        return Fraction(minutes, 60) if minutes % 60 else minutes // 60
+    return math.ceil(exact)
+
+
+def step_due(dossier: Dossier, cumulative_percent: int) -> datetime | None:
+    """The planned end of a step: the share of the legal time up to and including the step,
+    counted from the acceptance with the same calendar and supplement pauses as the dossier's
+    deadline. The last step (100 %) ends at the legal deadline."""
+    if dossier.received_at is None or dossier.time_amount is None:
+        return None
+    if cumulative_percent >= 100 or dossier.time_unit == Unit.SAME_DAY:
+        return dossier.due_at
+    events = list(dossier.events.all())
+    pauses = pauses_from_events(events)
+    as_of = pauses[-1].start if pauses and pauses[-1].end is None else None
+    amount = share_amount(dossier.time_amount, dossier.time_unit, cumulative_percent)
+    return compute_with(dossier, pauses, as_of=as_of, amount=amount).due_at

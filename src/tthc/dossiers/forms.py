@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +76,10 @@ class ApplyForm(ApplicantForm):
 
     resolving_agency = forms.ChoiceField(label=_("Cơ quan giải quyết"))
     reception_point = forms.ChoiceField(label=_("Nơi tiếp nhận, trả kết quả"), required=False)
+    # One token per rendered form: sending it twice (double click, retry) gives the first dossier.
+    submission_key = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64, initial=lambda: uuid.uuid4().hex
+    )
     consent = forms.BooleanField(
         label=_(
             "Tôi đồng ý để cơ quan nhà nước xử lý dữ liệu cá nhân trên để giải quyết hồ sơ "

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from tthc.catalog.models import Procedure
-from tthc.org.models import Agency, ReceptionPoint
+from tthc.org.models import Agency, ReceptionPoint, Role
 
 
 class Channel(models.IntegerChoices):
@@ -127,6 +127,17 @@ class Dossier(models.Model):
     status = models.PositiveSmallIntegerField(
         "trạng thái", choices=Status.choices, default=Status.SUBMITTED
     )
+    # The internal step of the process definition (`ProcessStep.order`, from 1) and the
+    # specialist the agency's leader assigned: derived from the events like `status`.
+    current_step = models.PositiveSmallIntegerField("bước xử lý hiện tại", default=1)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="chuyên viên được giao",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
 
     class Meta:
@@ -144,6 +155,51 @@ class Dossier(models.Model):
     @property
     def appointment_at(self):
         return self.new_appointment_at or self.due_at
+
+
+class ProcessStep(models.Model):
+    """One internal step of a procedure's process definition, for one resolving agency (or
+    for every agency when `agency` is empty). The shares of the steps of one definition sum to
+    100 % of the legal processing time; without a definition a single step applies."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name="thủ tục", on_delete=models.CASCADE, related_name="process_steps"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name="cơ quan giải quyết áp dụng",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Để trống: áp dụng cho mọi cơ quan giải quyết không có quy trình riêng.",
+    )
+    order = models.PositiveSmallIntegerField("thứ tự")
+    name = models.CharField("tên bước", max_length=300)
+    responsible_agency = models.ForeignKey(
+        Agency,
+        verbose_name="cơ quan thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Để trống: cơ quan giải quyết hồ sơ.",
+    )
+    role = models.CharField("vai trò thực hiện", max_length=30, choices=Role.choices)
+    share_percent = models.PositiveSmallIntegerField("tỷ lệ thời gian (%)")
+
+    class Meta:
+        verbose_name = "bước quy trình nội bộ"
+        verbose_name_plural = "bước quy trình nội bộ"
+        ordering = ["procedure", "agency", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "agency", "order"], name="one_process_step_per_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
 
 
 class DossierEvent(models.Model):
@@ -247,6 +303,25 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class SubmissionKey(models.Model):
+    """One online submission attempt, claimed before the dossier is created: a second POST of
+    the same form (double click, retry, two tabs) finds the claim and gets the first dossier
+    instead of a duplicate."""
+
+    key = models.CharField(max_length=64, unique=True)
+    dossier = models.OneToOneField(
+        Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="submission_key"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "khóa gửi hồ sơ"
+        verbose_name_plural = "khóa gửi hồ sơ"
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class AccessLog(models.Model):

@@ -290,6 +290,7 @@ QUEUE_TABS: dict[str, str] = {
     "bo-sung": "Chờ bổ sung",
     "cho-tra": "Chờ trả kết quả",
     "da-xong": "Đã trả, kết thúc",
+    "cua-toi": "Của tôi",
 }
 _RUNNING = (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT)
 
@@ -343,7 +344,7 @@ def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
 
     now = now or timezone.now()
     rows = Dossier.objects.select_related(
-        "procedure", "receiving_agency", "current_agency", "reception_point"
+        "procedure", "receiving_agency", "current_agency", "reception_point", "assignee"
     )
     agencies = staff_agencies(user)
     if agencies is not None:
@@ -354,6 +355,8 @@ def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
         )
     if tab == "moi":
         return rows.filter(status=Status.SUBMITTED).order_by("submitted_at", "pk")
+    if tab == "cua-toi":  # assigned to the user by the agency's leader, not finished
+        return rows.filter(assignee_id=user.pk, status__in=OPEN_STATUSES).order_by("due_at", "pk")
     if tab == "sap-den-han":
         return rows.filter(
             status__in=_RUNNING, due_at__gte=now, due_at__lte=due_soon_limit(now)
@@ -388,6 +391,7 @@ def staff_dossier(code: str) -> Dossier | None:
             "resolving_agency",
             "current_agency",
             "reception_point",
+            "assignee",
         )
         .prefetch_related(
             Prefetch(
@@ -521,4 +525,214 @@ def citizen_actions(code: str) -> dict:
         "supplement": supplement,
         "can_rate": dossier.status == Status.RETURNED and rating is None,
         "rating": rating,
+        "results": electronic_results(dossier),
     }
+
+
+def electronic_results(dossier) -> list:
+    """The files of the dossier's electronic result (valid as the paper one), which the
+    verified applicant may download once the dossier is resolved; none for a paper result."""
+    from tthc.dossiers.models import EventAttachment
+
+    if dossier.status not in (Status.RESOLVED, Status.RETURNED):
+        return []
+    resolved = dossier.events.filter(action=Action.RESOLVE).order_by("-pk").first()
+    if resolved is None or not (resolved.data or {}).get("electronic"):
+        return []
+    return list(EventAttachment.objects.filter(event=resolved).order_by("pk"))
+
+
+# --------------------------------------------------------------------------- process steps
+
+DEFAULT_STEP_NAME = "Thẩm định, giải quyết hồ sơ"
+
+
+def process_definition(procedure_id: int, agency_id: int | None) -> list:
+    """The steps that apply to dossiers of `procedure_id` resolved by `agency_id`: the
+    agency's own definition, else the procedure's general one, else one default step (unsaved,
+    100 % of the time, a specialist of the resolving agency)."""
+    from tthc.dossiers.models import ProcessStep
+    from tthc.org.models import Role
+
+    steps = list(
+        ProcessStep.objects.filter(procedure_id=procedure_id, agency_id=agency_id)
+        .select_related("responsible_agency")
+        .order_by("order")
+        if agency_id is not None
+        else []
+    )
+    if not steps:
+        steps = list(
+            ProcessStep.objects.filter(procedure_id=procedure_id, agency__isnull=True)
+            .select_related("responsible_agency")
+            .order_by("order")
+        )
+    if not steps:
+        steps = [
+            ProcessStep(
+                procedure_id=procedure_id,
+                order=1,
+                name=DEFAULT_STEP_NAME,
+                role=Role.SPECIALIST,
+                share_percent=100,
+            )
+        ]
+    return steps
+
+
+def current_step(dossier: Dossier) -> dict | None:
+    """The dossier's current internal step with its planned end (share × legal time from the
+    acceptance, workdays engine); None before acceptance."""
+    from tthc.core.errors import ValidationError
+    from tthc.org.models import Role
+
+    if dossier.received_at is None:
+        return None
+    steps = process_definition(dossier.procedure_id, dossier.resolving_agency_id)
+    number = max(1, min(dossier.current_step, len(steps)))
+    step = steps[number - 1]
+    cumulative = sum(s.share_percent for s in steps[:number])
+    try:
+        due = deadlines.step_due(dossier, cumulative)
+    except ValidationError:
+        due = None
+    agency = step.responsible_agency or dossier.resolving_agency
+    return {
+        "number": number,
+        "total": len(steps),
+        "name": step.name,
+        "agency": agency.name,
+        "role": Role(step.role).label,
+        "share_percent": step.share_percent,
+        "cumulative_percent": cumulative,
+        "due_at": due,
+        "is_last": number == len(steps),
+        "previous": steps[number - 2].name if number > 1 else None,
+    }
+
+
+def specialists_of(agency_id: int):
+    """Active users holding the specialist role at the agency (whom its leader may assign)."""
+    from django.contrib.auth import get_user_model
+
+    from tthc.org.models import Role
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Role.SPECIALIST,
+            memberships__agency_id=agency_id,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+# --------------------------------------------------------------------------- audit trail
+
+AUDIT_KINDS = {
+    "event": "Thay đổi hồ sơ",
+    "read": "Xem dữ liệu cá nhân (hồ sơ)",
+    "feedback_read": "Xem dữ liệu cá nhân (phản ánh, kiến nghị)",
+}
+
+
+def audit_entries(
+    *,
+    username: str = "",
+    start: datetime | None = None,
+    end: datetime | None = None,
+    code: str = "",
+):
+    """The audit trail as one queryset of rows (kind, at, username, code, what, note, id),
+    newest first: dossier events (changes), staff reads of a dossier's personal data and, when
+    the feedback app is installed, of a feedback's. One UNION query: a page costs a count and
+    a select whatever its size. `end` is exclusive."""
+    from django.apps import apps
+    from django.db.models import CharField, F, TextField, Value
+
+    from tthc.dossiers.models import AccessLog
+
+    def narrowed(rows, *, user_field: str, code_field: str):
+        if username:
+            rows = rows.filter(**{f"{user_field}__username": username})
+        if start is not None:
+            rows = rows.filter(at__gte=start)
+        if end is not None:
+            rows = rows.filter(at__lt=end)
+        if code:
+            rows = rows.filter(**{code_field: code})
+        return rows
+
+    def columns(rows, kind: str, *, user_field: str, code_field: str, what: str, note):
+        return (
+            rows.order_by()
+            .annotate(
+                a_kind=Value(kind, output_field=CharField()),
+                a_at=F("at"),
+                a_user=F(f"{user_field}__username"),
+                a_code=F(code_field),
+                a_what=F(what),
+                a_note=note,
+                a_id=F("id"),
+            )
+            .values_list("a_kind", "a_at", "a_user", "a_code", "a_what", "a_note", "a_id")
+        )
+
+    parts = [
+        columns(
+            narrowed(DossierEvent.objects.all(), user_field="actor", code_field="dossier__code"),
+            "event",
+            user_field="actor",
+            code_field="dossier__code",
+            what="action",
+            note=F("note"),
+        ),
+        columns(
+            narrowed(AccessLog.objects.all(), user_field="user", code_field="dossier__code"),
+            "read",
+            user_field="user",
+            code_field="dossier__code",
+            what="what",
+            note=Value("", output_field=TextField()),
+        ),
+    ]
+    if apps.is_installed("tthc.feedback"):
+        feedback_log = apps.get_model("feedback", "AccessLog")
+        parts.append(
+            columns(
+                narrowed(
+                    feedback_log.objects.all(), user_field="user", code_field="feedback__code"
+                ),
+                "feedback_read",
+                user_field="user",
+                code_field="feedback__code",
+                what="what",
+                note=Value("", output_field=TextField()),
+            )
+        )
+    first, *others = parts
+    return first.union(*others, all=True).order_by("-a_at", "-a_id")
+
+
+def audit_rows(rows) -> list[dict]:
+    """A page of `audit_entries` as dicts with labels (no further queries)."""
+    out = []
+    for kind, at, username, code, what, note, pk in rows:
+        label = what
+        if kind == "event" and what in set(Action):
+            label = ACTION_LABELS[Action(what)]
+        out.append(
+            {
+                "kind": kind,
+                "kind_label": AUDIT_KINDS[kind],
+                "at": at,
+                "username": username or "",
+                "code": code,
+                "what": label,
+                "note": note or "",
+                "id": pk,
+            }
+        )
+    return out

@@ -10,11 +10,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tthc.catalog.models import Procedure
 from tthc.catalog.models import Status as ProcedureStatus
+from tthc.core import ratelimit
 from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from tthc.core.text import normalize_space
 from tthc.dossiers import codes, deadlines, uploads
@@ -27,13 +29,14 @@ from tthc.dossiers.models import (
     DossierDocument,
     DossierEvent,
     EventAttachment,
+    ProcessStep,
     SatisfactionRating,
     Status,
 )
 from tthc.dossiers.personal import ApplicantInput, clean_applicant, verifies
 from tthc.dossiers.transitions import ACTION_LABELS, CURRENT, PERMISSIONS, Action, target
 from tthc.dossiers.uploads import CheckedUpload
-from tthc.org.models import Agency, AgencyKind, ReceptionPoint
+from tthc.org.models import Agency, AgencyKind, ReceptionPoint, Role
 from tthc.org.policy import DENIED_MESSAGES, can, require
 from tthc.org.policy import Action as Policy
 from tthc.workdays.engine import to_local
@@ -652,8 +655,25 @@ def resolve(
     )
 
 
-def return_result(*, user, dossier: Dossier, note: str = "") -> Dossier:
-    return _transition(user=user, dossier=dossier, action=Action.RETURN_RESULT, note=_note(note))
+def return_result(
+    *, user, dossier: Dossier, note: str = "", method: int | str | None = None
+) -> Dossier:
+    """Hand the result over, recording how (Channel codes: 1 in person, 2 online / electronic,
+    3 public postal service); by default the way the dossier came in."""
+    try:
+        method = Channel(int(method)) if method not in (None, "") else Channel(dossier.channel)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "Hình thức trả kết quả không hợp lệ: trực tiếp, trực tuyến hoặc bưu chính.",
+            field="method",
+        ) from None
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.RETURN_RESULT,
+        note=_note(note),
+        data={"method": int(method), "method_label": str(method.label)},
+    )
 
 
 def transfer(*, user, dossier: Dossier, to_agency: Agency, note: str = "") -> Dossier:
@@ -668,6 +688,7 @@ def transfer(*, user, dossier: Dossier, to_agency: Agency, note: str = "") -> Do
                 "Hồ sơ đang ở chính cơ quan này, không cần chuyển.", field="to_agency"
             )
         current.current_agency = to_agency  # the event records who is responsible after it
+        current.assignee = None  # the new agency's leader assigns its own specialist
 
     return _transition(
         user=user,
@@ -702,6 +723,101 @@ def apologise(*, user, dossier: Dossier, new_appointment: datetime, reason: str)
         data={"new_appointment": new_appointment.isoformat()},
         before=before,
         after=after,
+    )
+
+
+def assign(*, user, dossier: Dossier, assignee, note: str = "") -> Dossier:
+    """The leader of the responsible agency hands the dossier to one of its specialists (shown
+    in that specialist's “Của tôi” queue). The status stays."""
+    from tthc.org.models import Membership
+
+    if assignee is None:
+        raise ValidationError("Vui lòng chọn chuyên viên được giao.", field="assignee")
+
+    def before(current: Dossier) -> None:
+        is_specialist = Membership.objects.filter(
+            user=assignee, role=Role.SPECIALIST, agency=current.current_agency_id
+        ).exists()
+        if not is_specialist or not assignee.is_active:
+            raise ValidationError(
+                "Người được giao phải là chuyên viên của cơ quan đang xử lý hồ sơ.",
+                field="assignee",
+            )
+        if current.assignee_id == assignee.pk:
+            raise ValidationError(
+                "Hồ sơ đã được giao cho chuyên viên này.", field="assignee", code="unchanged"
+            )
+        current.assignee = assignee
+
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.ASSIGN,
+        note=_note(note),
+        data={
+            "assignee": assignee.username,
+            "assignee_name": assignee.get_full_name() or assignee.username,
+        },
+        before=before,
+    )
+
+
+def _step_count(dossier: Dossier) -> int:
+    from tthc.dossiers.selectors import process_definition
+
+    return len(process_definition(dossier.procedure_id, dossier.resolving_agency_id))
+
+
+def complete_step(
+    *, user, dossier: Dossier, note: str = "", files: Sequence[CheckedUpload] = ()
+) -> Dossier:
+    """The current internal step is done: the next step of the process definition starts.
+    The last step ends with the result (`resolve`), not here."""
+    moved: dict = {}
+
+    def before(current: Dossier) -> None:
+        total = _step_count(current)
+        number = min(current.current_step, total)
+        if number >= total:
+            raise ValidationError(
+                "Đây là bước cuối của quy trình: cập nhật kết quả giải quyết.", field="step"
+            )
+        current.current_step = number + 1
+        moved.update(from_step=number, to_step=number + 1)
+
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.COMPLETE_STEP,
+        note=_note(note),
+        data=moved,
+        before=before,
+        attachments=files,
+    )
+
+
+def return_step(*, user, dossier: Dossier, reason: str) -> Dossier:
+    """Send the dossier back to the previous internal step (status stays “processing”)."""
+    reason = _note(reason, required="Cần ghi rõ lý do trả lại bước trước.")
+    moved: dict = {}
+
+    def before(current: Dossier) -> None:
+        number = min(current.current_step, _step_count(current))
+        if number <= 1:
+            raise ValidationError(
+                "Hồ sơ đang ở bước đầu tiên của quy trình, không có bước trước để trả lại.",
+                field="step",
+            )
+        current.current_step = number - 1
+        moved.update(from_step=number, to_step=number - 1)
+
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.RETURN_STEP,
+        note=reason,
+        data=moved,
+        before=before,
     )
 
 
@@ -750,6 +866,81 @@ def read_applicant(*, user, dossier: Dossier, what: str = "xem thông tin ngư�
     with transaction.atomic():
         AccessLog.objects.create(user=user, dossier=dossier, what=what[:200])
     return dossier.applicant
+
+
+# --------------------------------------------------------------------------- process definitions
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """One internal step: `responsible_agency` None means the dossier's resolving agency."""
+
+    name: str
+    role: str
+    share_percent: int
+    responsible_agency: Agency | None = None
+
+
+def may_edit_process(user, agency: Agency | None) -> bool:
+    """Catalog editors define every process; an agency's leader (who manages the agency) the
+    process of their own agency."""
+    if can(user, Policy.CATALOG_EDIT):
+        return True
+    return agency is not None and can(user, Policy.ORG_MANAGE_AGENCY, agency)
+
+
+def save_process(
+    *, user, procedure: Procedure, agency: Agency | None = None, steps: Sequence[StepInput]
+) -> list[ProcessStep]:
+    """Replace the process definition of `procedure` (for the resolving `agency`, or for every
+    agency when None). The shares must sum to 100 % of the legal time; no steps removes the
+    definition (the default single step applies again). Open dossiers keep their step number,
+    capped to the new number of steps by `selectors.current_step`."""
+    if not may_edit_process(user, agency):
+        raise PermissionDenied("Bạn không có quyền sửa quy trình nội bộ của thủ tục này.")
+    rows = []
+    roles = set(Role.values)
+    for order, step in enumerate(steps, start=1):
+        name = normalize_space(step.name)
+        if not name:
+            raise ValidationError(f"Bước {order}: cần nhập tên bước.", field="steps")
+        if len(name) > 300:
+            raise ValidationError(
+                f"Bước {order}: tên bước quá dài (tối đa 300 ký tự).", field="steps"
+            )
+        if step.role not in roles:
+            raise ValidationError(f"Bước {order}: vai trò thực hiện không hợp lệ.", field="steps")
+        share = step.share_percent
+        if isinstance(share, bool) or not isinstance(share, int) or not 1 <= share <= 100:
+            raise ValidationError(
+                f"Bước {order}: tỷ lệ thời gian phải là số nguyên từ 1 đến 100 (%).", field="steps"
+            )
+        if step.responsible_agency is not None and not step.responsible_agency.is_active:
+            raise ValidationError(
+                f"Bước {order}: cơ quan thực hiện đã ngừng hoạt động.", field="steps"
+            )
+        rows.append(
+            ProcessStep(
+                procedure=procedure,
+                agency=agency,
+                order=order,
+                name=name,
+                role=step.role,
+                share_percent=share,
+                responsible_agency=step.responsible_agency,
+            )
+        )
+    total = sum(row.share_percent for row in rows)
+    if rows and total != 100:
+        raise ValidationError(
+            f"Tổng tỷ lệ thời gian của các bước phải bằng 100% thời hạn giải quyết theo quy "
+            f"định (hiện là {total}%).",
+            field="steps",
+        )
+    with transaction.atomic():
+        ProcessStep.objects.filter(procedure=procedure, agency=agency).delete()
+        ProcessStep.objects.bulk_create(rows)
+    return rows
 
 
 # --------------------------------------------------------------------------- online request
@@ -819,6 +1010,46 @@ def submit_online_request(
         reception_point=point,
         fee_due=channel_fee(procedure.current_version.data, "online"),
     )
+
+
+def check_submission_rate(ip: str) -> None:
+    """Online submissions per address and hour (`TTHC_DOSSIER_SUBMISSIONS_PER_HOUR`, default
+    20): a flood is refused with 429 and a Vietnamese message; stored dossiers are untouched."""
+    limit = getattr(settings, "TTHC_DOSSIER_SUBMISSIONS_PER_HOUR", 20)
+    allowed, wait = ratelimit.hit("dossiers:submit", ip, limit=limit, window=3600)
+    if not allowed:
+        raise ratelimit.Throttled(
+            "Địa chỉ mạng này đã gửi quá nhiều hồ sơ trực tuyến trong một giờ. Vui lòng thử "
+            f"lại sau khoảng {max(1, (wait + 59) // 60)} phút hoặc nộp tại bộ phận một cửa. "
+            "Các hồ sơ đã gửi vẫn được giữ nguyên."
+        )
+
+
+def submit_once(key: str, submit: Callable[[], Dossier]) -> Dossier:
+    """Run an online submission at most once per `key` (a token in the form, or the API's
+    `Idempotency-Key` header). The claim is committed before the submission, so a concurrent
+    duplicate sees it; a failed submission releases it so the corrected form can be sent."""
+    from tthc.dossiers.models import SubmissionKey
+
+    key = (key or "").strip()[:64]
+    if not key:
+        return submit()
+    claim, created = SubmissionKey.objects.get_or_create(key=key)
+    if not created:
+        if claim.dossier_id:
+            return claim.dossier
+        raise Conflict(
+            "Hồ sơ này đang được gửi. Vui lòng chờ giây lát rồi tra cứu bằng mã hồ sơ.",
+            code="submission_in_progress",
+        )
+    try:
+        dossier = submit()
+    except BaseException:
+        claim.delete()
+        raise
+    claim.dossier = dossier
+    claim.save(update_fields=["dossier"])
+    return dossier
 
 
 def channel_fee(version_data: dict, channel: str) -> int:

@@ -5,7 +5,7 @@ services (`check_permission`, `read_applicant`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +21,14 @@ from tthc.catalog.selectors import procedure_list
 from tthc.core.errors import ApplicationError, PermissionDenied, ValidationError
 from tthc.dossiers import forms_pdf, pdf, selectors, services, uploads
 from tthc.dossiers.forms import DOCUMENT_FORMS, ReceptionForm
-from tthc.dossiers.models import DocumentForm, DossierDocument, EventAttachment, Status
+from tthc.dossiers.models import (
+    OPEN_STATUSES,
+    Channel,
+    DocumentForm,
+    DossierDocument,
+    EventAttachment,
+    Status,
+)
 from tthc.dossiers.services import DocumentInput
 from tthc.dossiers.transitions import ACTION_LABELS, Action
 from tthc.org.models import Agency, ReceptionPoint
@@ -226,10 +233,13 @@ ACTION_FORMS = {
     Action.CONFIRM_PAYMENT: ("note",),
     Action.TRANSFER: ("to_agency", "note"),
     Action.RESOLVE: ("result_code", "electronic", "files", "note"),
-    Action.RETURN_RESULT: ("note",),
+    Action.RETURN_RESULT: ("return_method", "note"),
     Action.STOP: ("reason",),
     Action.WITHDRAW: ("reason",),
     Action.APOLOGISE: ("new_appointment", "reason"),
+    Action.ASSIGN: ("assignee", "note"),
+    Action.COMPLETE_STEP: ("note", "files"),
+    Action.RETURN_STEP: ("reason",),
 }
 DANGEROUS = {Action.REFUSE, Action.STOP, Action.WITHDRAW}
 
@@ -265,8 +275,13 @@ def _detail_context(request, dossier, *, error: tuple[str, str, str] | None = No
         "forms": forms_pdf.available(dossier),
         "classification": selectors.classify(dossier),
         "open_status": selectors.open_status_of(dossier),
+        "step": selectors.current_step(dossier) if dossier.status in OPEN_STATUSES else None,
         "missing": selectors.missing_documents(dossier),
         "rating": getattr(dossier, "rating", None) if dossier.status == Status.RETURNED else None,
+        "specialists": selectors.specialists_of(dossier.current_agency_id)
+        if Action.ASSIGN in actions
+        else [],
+        "return_methods": Channel.choices,
     }
 
 
@@ -363,7 +378,9 @@ def _perform(request, dossier, action: Action):
             electronic=bool(post.get("electronic")),
         )
     if action == Action.RETURN_RESULT:
-        return services.return_result(user=user, dossier=dossier, note=note)
+        return services.return_result(
+            user=user, dossier=dossier, note=note, method=post.get("return_method")
+        )
     if action == Action.STOP:
         return services.stop(user=user, dossier=dossier, reason=reason)
     if action == Action.WITHDRAW:
@@ -375,6 +392,15 @@ def _perform(request, dossier, action: Action):
             new_appointment=_local_datetime(post.get("new_appointment", "")),
             reason=reason,
         )
+    if action == Action.ASSIGN:
+        assignee = selectors.specialists_of(dossier.current_agency_id).filter(
+            username=post.get("assignee", "")
+        )
+        return services.assign(user=user, dossier=dossier, assignee=assignee.first(), note=note)
+    if action == Action.COMPLETE_STEP:
+        return services.complete_step(user=user, dossier=dossier, note=note, files=files)
+    if action == Action.RETURN_STEP:
+        return services.return_step(user=user, dossier=dossier, reason=reason)
     raise ValidationError("Thao tác không hợp lệ.", field="action")  # pragma: no cover
 
 
@@ -448,7 +474,7 @@ def dossier_pdf(request, code: str, form: str):
     return response
 
 
-def _date_param(value: str | None, default: date) -> date:
+def _date_param(value: str | None, default: date | None) -> date | None:
     try:
         return date.fromisoformat(value or "")
     except ValueError:
@@ -488,3 +514,161 @@ def tracking_book(request):
     )
     response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{start}-{end}.xlsx"'
     return response
+
+
+# --------------------------------------------------------------------------- process definitions
+
+EXTRA_STEP_ROWS = 3
+
+
+def _step_rows(steps, post=None) -> list[dict]:
+    if post is not None:
+        count = sum(1 for key in post if key.startswith("name_"))
+        return [
+            {
+                "n": n,
+                "name": post.get(f"name_{n}", ""),
+                "role": post.get(f"role_{n}", ""),
+                "share": post.get(f"share_{n}", ""),
+                "agency": post.get(f"agency_{n}", ""),
+            }
+            for n in range(1, count + 1)
+        ]
+    rows = [
+        {
+            "n": n,
+            "name": s.name,
+            "role": s.role,
+            "share": str(s.share_percent),
+            "agency": s.responsible_agency.code if s.responsible_agency else "",
+        }
+        for n, s in enumerate(steps, start=1)
+    ]
+    start = len(rows) + 1
+    rows += [
+        {"n": n, "name": "", "role": "specialist", "share": "", "agency": ""}
+        for n in range(start, start + EXTRA_STEP_ROWS)
+    ]
+    return rows
+
+
+def _step_inputs(rows: list[dict], agencies: dict) -> list:
+    inputs = []
+    for row in rows:
+        if not row["name"].strip() and not row["share"].strip():
+            continue  # an empty row
+        try:
+            share = int(row["share"])
+        except ValueError:
+            raise ValidationError(
+                f"Bước “{row['name'][:60]}”: tỷ lệ thời gian phải là số nguyên (%).",
+                field="steps",
+            ) from None
+        agency = agencies.get(row["agency"]) if row["agency"] else None
+        if row["agency"] and agency is None:
+            raise ValidationError("Cơ quan thực hiện không hợp lệ.", field="steps")
+        inputs.append(
+            services.StepInput(
+                name=row["name"], role=row["role"], share_percent=share, responsible_agency=agency
+            )
+        )
+    return inputs
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def process_edit(request, code: str):
+    """The internal process of a procedure (general, or for one resolving agency)."""
+    from tthc.dossiers.models import ProcessStep
+    from tthc.org.models import Role
+
+    procedure = selectors.intake_procedure(code)
+    if procedure is None:
+        raise Http404(_("Không tìm thấy thủ tục."))
+    resolving = list(selectors.resolving_agencies(procedure))
+    agency_code = request.POST.get("co_quan") or request.GET.get("co_quan") or ""
+    agency = next((a for a in resolving if a.code == agency_code), None)
+    if agency_code and agency is None:
+        agency = Agency.objects.filter(code=agency_code, is_active=True).first()
+        if agency is None:
+            raise Http404(_("Không tìm thấy cơ quan."))
+    if not services.may_edit_process(request.user, agency):
+        return _forbidden(request, _("Bạn không có quyền sửa quy trình nội bộ của thủ tục này."))
+    steps = list(
+        ProcessStep.objects.filter(procedure=procedure, agency=agency)
+        .select_related("responsible_agency")
+        .order_by("order")
+    )
+    choices = list(Agency.objects.filter(is_active=True).order_by("name").only("code", "name"))
+    post = request.POST if request.method == "POST" else None
+    rows = _step_rows(steps, post)
+    error = None
+    if post is not None:
+        try:
+            inputs = _step_inputs(rows, {a.code: a for a in choices})
+            services.save_process(
+                user=request.user, procedure=procedure, agency=agency, steps=inputs
+            )
+        except PermissionDenied as exc:
+            return _forbidden(request, exc.message)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Đã lưu quy trình nội bộ."))
+            url = reverse("dossiers:staff-process", args=[procedure.code])
+            return redirect(url + (f"?co_quan={agency.code}" if agency else ""))
+    return render(
+        request,
+        "dossiers/staff/process.html",
+        {
+            "procedure": procedure,
+            "agency": agency,
+            "resolving": resolving,
+            "rows": rows,
+            "roles": Role.choices,
+            "agencies": choices,
+            "defined": bool(steps),
+            "error": error,
+            "default_name": selectors.DEFAULT_STEP_NAME,
+        },
+        status=422 if error else 200,
+    )
+
+
+# --------------------------------------------------------------------------- audit trail
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request):
+    """Read-only audit trail for administrators: dossier changes and staff reads of personal
+    data (dossiers, feedback), filtered by user, period and code."""
+    if not can(request.user, Policy.AUDIT_VIEW):
+        return _forbidden(request, DENIED_MESSAGES[Policy.AUDIT_VIEW])
+    username = (request.GET.get("nguoi_dung") or "").strip()[:150]
+    code = (request.GET.get("ma") or "").strip()[:64]
+    start = _date_param(request.GET.get("tu"), None)
+    end = _date_param(request.GET.get("den"), None)
+    rows = selectors.audit_entries(
+        username=username,
+        code=code,
+        start=datetime.combine(start, time.min, tzinfo=VN_TZ) if start else None,
+        end=datetime.combine(end, time.min, tzinfo=VN_TZ) + timedelta(days=1) if end else None,
+    )
+    page = Paginator(rows, AUDIT_PAGE_SIZE).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(
+        request,
+        "dossiers/staff/audit.html",
+        {
+            "page": page,
+            "entries": selectors.audit_rows(page.object_list),
+            "username": username,
+            "code": code,
+            "start": start,
+            "end": end,
+            "query": query.urlencode(),
+        },
+    )

@@ -34,6 +34,11 @@ class Action(StrEnum):
     RETURN_RESULT = "return_result"
     TRANSFER = "transfer"
     APOLOGISE = "apologise"
+    # Inside status 4: the leader assigns a specialist; a step of the internal process is
+    # completed or returned to the previous one.
+    ASSIGN = "assign"
+    COMPLETE_STEP = "complete_step"
+    RETURN_STEP = "return_step"
     # System event: a calendar change moved the deadline (status unchanged).
     DEADLINE_CHANGED = "deadline_changed"
 
@@ -56,6 +61,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RETURN_RESULT: "Trả kết quả",
     Action.TRANSFER: "Chuyển cơ quan xử lý (liên thông)",
     Action.APOLOGISE: "Xin lỗi và hẹn lại ngày trả kết quả",
+    Action.ASSIGN: "Giao chuyên viên xử lý",
+    Action.COMPLETE_STEP: "Hoàn thành bước xử lý",
+    Action.RETURN_STEP: "Trả lại bước trước",
     Action.DEADLINE_CHANGED: "Điều chỉnh hạn theo lịch làm việc",
 }
 
@@ -78,6 +86,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (S.PROCESSING, Action.TRANSFER): S.PROCESSING,
     (S.PROCESSING, Action.RESOLVE): S.RESOLVED,
     (S.RESOLVED, Action.RETURN_RESULT): S.RETURNED,
+    (S.PROCESSING, Action.ASSIGN): S.PROCESSING,
+    (S.PROCESSING, Action.COMPLETE_STEP): S.PROCESSING,
+    (S.PROCESSING, Action.RETURN_STEP): S.PROCESSING,
     **{(status, Action.WITHDRAW): S.WITHDRAWN for status in _BEFORE_RESULT},
     **{(status, Action.STOP): S.STOPPED for status in _BEFORE_RESULT},
     **{(status, Action.APOLOGISE): status for status in _BEFORE_RESULT},
@@ -121,6 +132,9 @@ PERMISSIONS: dict[Action, tuple[tuple[Policy, str], ...]] = {
     ),
     Action.TRANSFER: ((Policy.DOSSIER_PROCESS, CURRENT),),
     Action.APOLOGISE: ((Policy.DOSSIER_PROCESS, CURRENT),),
+    Action.ASSIGN: ((Policy.DOSSIER_ASSIGN, CURRENT),),
+    Action.COMPLETE_STEP: ((Policy.DOSSIER_PROCESS, CURRENT),),
+    Action.RETURN_STEP: ((Policy.DOSSIER_PROCESS, CURRENT),),
 }
 
 

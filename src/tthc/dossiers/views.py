@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tthc.core.errors import ApplicationError
+from tthc.core.ratelimit import client_ip
 from tthc.dossiers import selectors, services, uploads
 from tthc.dossiers.forms import ApplyForm
 
@@ -115,6 +116,28 @@ def lookup_supplement(request):
     )
 
 
+@require_POST
+def lookup_result(request):
+    """The verified applicant downloads a file of the electronic result (POST, so the
+    verification digits stay out of addresses and logs)."""
+    code, verify = _code_and_verify(request)
+    dossier = _verified_dossier(code, verify)
+    if dossier is None:
+        return _lookup_page(request, code, verify)
+    chosen = request.POST.get("tep", "")
+    attachment = next(
+        (a for a in selectors.electronic_results(dossier) if str(a.pk) == chosen), None
+    )
+    if attachment is None:
+        raise Http404(_("Không có tệp."))
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 # --------------------------------------------------------------------------- online submission
 
 SUBMITTED_SESSION_KEY = "dossiers_submitted"
@@ -145,19 +168,25 @@ def apply(request, code: str):
         agencies=agencies,
         points=points,
     )
+    status = 422 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         files = {row["field"]: request.FILES.get(row["field"]) for row in documents}
         try:
             point = form.cleaned_data.get("reception_point")
-            dossier = services.submit_online_request(
-                procedure_code=procedure.code,
-                resolving_agency_code=form.cleaned_data["resolving_agency"],
-                reception_point_id=int(point) if point else None,
-                applicant=form.applicant(),
-                files={k: v for k, v in files.items() if v},
+            services.check_submission_rate(client_ip(request))
+            dossier = services.submit_once(
+                form.cleaned_data["submission_key"],
+                lambda: services.submit_online_request(
+                    procedure_code=procedure.code,
+                    resolving_agency_code=form.cleaned_data["resolving_agency"],
+                    reception_point_id=int(point) if point else None,
+                    applicant=form.applicant(),
+                    files={k: v for k, v in files.items() if v},
+                ),
             )
         except ApplicationError as exc:
             _form_error(form, exc)
+            status = exc.status if exc.status == 429 else 422
         else:
             request.session[SUBMITTED_SESSION_KEY] = dossier.code
             return redirect("dossiers:submitted")
@@ -171,7 +200,7 @@ def apply(request, code: str):
             "max_mb": settings.TTHC_MAX_UPLOAD_MB,
             "noindex": True,
         },
-        status=422 if request.method == "POST" else 200,
+        status=status,
     )
 
 

@@ -1,7 +1,5 @@
 """Abuse control for public submissions: fixed-window counters per address (IP) and per phone,
-kept in Django's cache so every web process shares them (Redis through `CACHE_URL`; the
-default local-memory cache counts per process only). Counting uses `add` + `incr`, both atomic
-in Redis and in the local-memory cache.
+counted with `tthc.core.ratelimit` (shared by every web process through the cache).
 
 A throttled sender gets `Throttled` (HTTP 429) with a Vietnamese message; nothing is stored for
 that attempt and nothing already stored is touched. Only attempts that passed validation are
@@ -10,13 +8,11 @@ counted, so a typo does not use up the allowance.
 
 from __future__ import annotations
 
-import hashlib
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 
-from tthc.core.errors import ApplicationError
+from tthc.core.ratelimit import Throttled, client_ip, digest, hit
+
+__all__ = ["Throttled", "check", "client_ip", "client_key"]
 
 DEFAULT_LIMITS = {
     # (number of submissions, window in seconds)
@@ -25,40 +21,16 @@ DEFAULT_LIMITS = {
 }
 
 
-class Throttled(ApplicationError):
-    status = 429
-    code = "throttled"
-
-
 def _limits() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_LIMITS, **getattr(settings, "TTHC_FEEDBACK_RATE_LIMITS", {})}
 
 
-def _digest(value: str) -> str:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
-
-
-def hit(kind: str, value: str) -> tuple[bool, int]:
-    """Count one attempt for (`kind`, `value`); (allowed, seconds until the window ends)."""
-    if not value:
-        return True, 0
-    limit, window = _limits()[kind]
-    now = int(time.time())
-    slot = now // window
-    key = f"feedback:rate:{kind}:{_digest(value)}:{slot}"
-    cache.add(key, 0, timeout=window + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 60)
-        count = 1
-    return count <= limit, (slot + 1) * window - now
-
-
 def check(*, ip: str | None, phone: str | None) -> None:
     """Raise `Throttled` when this address or this phone sent too much recently."""
+    limits = _limits()
     for kind, value in (("ip", ip or ""), ("phone", phone or "")):
-        allowed, wait = hit(kind, value)
+        limit, window = limits[kind]
+        allowed, wait = hit(f"feedback:{kind}", value, limit=limit, window=window)
         if not allowed:
             minutes = max(1, (wait + 59) // 60)
             who = "địa chỉ mạng này" if kind == "ip" else "số điện thoại này"
@@ -70,17 +42,7 @@ def check(*, ip: str | None, phone: str | None) -> None:
             )
 
 
-def client_ip(request) -> str:
-    """The client's address; `X-Forwarded-For` is trusted only when settings say a proxy sets
-    it (`TTHC_TRUST_X_FORWARDED_FOR`)."""
-    if getattr(settings, "TTHC_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or ""
-
-
 def client_key(request) -> str:
     """A hashed (address, browser) key: the second guard of the one-vote-per-visitor rule."""
     ua = request.META.get("HTTP_USER_AGENT", "")[:300]
-    return _digest(f"vote:{client_ip(request)}:{ua}")
+    return digest(f"vote:{client_ip(request)}:{ua}")

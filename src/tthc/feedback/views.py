@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tthc.core.errors import ApplicationError, NotFound, PermissionDenied
+from tthc.core.ratelimit import digest
 from tthc.feedback import abuse, exports, extensions, selectors, services
 from tthc.feedback.forms import EntryForm, FeedbackForm
 from tthc.feedback.models import Attachment, Category, Feedback, Status, Vote
@@ -126,7 +127,7 @@ def vote(request, code: str):
             services.vote(
                 feedback=feedback,
                 value=value,
-                cookie_key=abuse._digest(f"cookie:{token}"),
+                cookie_key=digest(f"cookie:{token}"),
                 client_key=abuse.client_key(request),
             )
             messages.success(request, _("Cảm ơn bạn đã đánh giá câu trả lời."))

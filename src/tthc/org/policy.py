@@ -27,11 +27,15 @@ class Action(StrEnum):
     DOSSIER_RECEIVE = "dossiers.receive"
     DOSSIER_PROCESS = "dossiers.process"
     DOSSIER_VIEW = "dossiers.view"
+    DOSSIER_ASSIGN = "dossiers.assign"
     FEEDBACK_RECEIVE = "feedback.receive"
     FEEDBACK_PROCESS = "feedback.process"
     FEEDBACK_APPROVE = "feedback.approve"
     FEEDBACK_VIEW = "feedback.view"
     FEEDBACK_REPORT = "feedback.report"
+    AUDIT_VIEW = "core.audit_view"
+    SIMPLIFICATION_EDIT = "simplification.edit"
+    SIMPLIFICATION_APPROVE = "simplification.approve"
 
 
 PROVINCE = "province"
@@ -86,6 +90,8 @@ RULES: dict[Action, tuple[Grant, ...]] = {
         Grant(Role.SPECIALIST, AGENCY),
         Grant(Role.AGENCY_LEADER, AGENCY),
     ),
+    # The agency's leader hands a dossier to one of the agency's specialists.
+    Action.DOSSIER_ASSIGN: (Grant(Role.AGENCY_LEADER, AGENCY),),
     Action.DOSSIER_VIEW: (
         Grant(Role.RECEPTION_OFFICER, AGENCY),
         Grant(Role.SPECIALIST, AGENCY),
@@ -117,6 +123,17 @@ RULES: dict[Action, tuple[Grant, ...]] = {
         Grant(Role.CONTROL_OFFICER, PROVINCE),
         Grant(Role.AGENCY_LEADER, PROVINCE),
     ),
+    # The audit trail (changes of dossiers, reads of personal data): administrators only.
+    Action.AUDIT_VIEW: (Grant(Role.ADMINISTRATOR, PROVINCE),),
+    # Simplification (DOMAIN §7): the control office measures costs and drafts proposals
+    # province-wide; the leader of the responsible agency drafts its own. Approving (recording the
+    # competent authority's decision), implementing in the catalog and verifying are the control
+    # office's alone, as for publication decisions: no agency approves its own proposal.
+    Action.SIMPLIFICATION_EDIT: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+    ),
+    Action.SIMPLIFICATION_APPROVE: (Grant(Role.CONTROL_OFFICER, PROVINCE),),
 }
 
 DENIED_MESSAGES: dict[Action, str] = {
@@ -134,6 +151,8 @@ DENIED_MESSAGES: dict[Action, str] = {
     Action.DOSSIER_PROCESS: "Chỉ cán bộ của cơ quan đang chịu trách nhiệm xử lý hồ sơ được thực "
     "hiện thao tác này.",
     Action.DOSSIER_VIEW: "Bạn không có quyền xem hồ sơ này.",
+    Action.DOSSIER_ASSIGN: "Chỉ lãnh đạo cơ quan đang chịu trách nhiệm xử lý hồ sơ được giao hồ "
+    "sơ cho chuyên viên.",
     Action.FEEDBACK_RECEIVE: "Bạn không có quyền tiếp nhận phản ánh, kiến nghị này.",
     Action.FEEDBACK_PROCESS: "Chỉ cán bộ của cơ quan đang xử lý phản ánh, kiến nghị được thực "
     "hiện thao tác này.",
@@ -141,6 +160,12 @@ DENIED_MESSAGES: dict[Action, str] = {
     "công khai câu trả lời.",
     Action.FEEDBACK_VIEW: "Bạn không có quyền xem phản ánh, kiến nghị này.",
     Action.FEEDBACK_REPORT: "Bạn không có quyền xem số liệu phản ánh, kiến nghị.",
+    Action.AUDIT_VIEW: "Chỉ quản trị hệ thống được xem nhật ký thay đổi và truy cập dữ liệu cá "
+    "nhân.",
+    Action.SIMPLIFICATION_EDIT: "Bạn không có quyền lập, sửa phương án đơn giản hóa và chi phí "
+    "tuân thủ này.",
+    Action.SIMPLIFICATION_APPROVE: "Chỉ cán bộ kiểm soát TTHC được ghi nhận phê duyệt, thực thi "
+    "và kiểm tra phương án đơn giản hóa.",
 }
 
 

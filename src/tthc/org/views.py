@@ -40,6 +40,12 @@ TOOLS = [
         None,
     ),
     (
+        _("Đơn giản hóa thủ tục"),
+        _("Chi phí tuân thủ, phương án đơn giản hóa, theo dõi thực thi và báo cáo."),
+        "simplification:staff-list",
+        Action.SIMPLIFICATION_EDIT,
+    ),
+    (
         _("Hồ sơ một cửa"),
         _("Hàng đợi hồ sơ, tiếp nhận tại quầy, xử lý, biểu mẫu và sổ theo dõi."),
         "dossiers:staff-queue",
@@ -62,6 +68,12 @@ TOOLS = [
         _("Theo loại, cơ quan, trạng thái, đúng hạn; tỷ lệ hài lòng."),
         "feedback:staff-figures",
         Action.FEEDBACK_REPORT,
+    ),
+    (
+        _("Nhật ký truy cập và thao tác"),
+        _("Ai đã xem dữ liệu cá nhân, ai đã thao tác trên hồ sơ và phản ánh."),
+        "dossiers:staff-audit",
+        Action.AUDIT_VIEW,
     ),
 ]
 

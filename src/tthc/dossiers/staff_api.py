@@ -1,0 +1,375 @@
+"""Staff API of dossiers under /api/v1/staff/: queues, the full dossier (its personal data read
+is logged as on the staff page), and the actions of the transition table.
+
+Session authentication (`django_auth`): the staff member's browser session, CSRF checked on
+unsafe methods. Permissions come from `tthc.org.policy` through the services, as on the pages.
+Errors: `{"detail", "code", "field"}` with 401 (not signed in: `{"detail"}` only), 403 (policy),
+404, 409 (transition refused by the table), 422 (invalid input).
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.security import django_auth
+
+from tthc.catalog.api import MappedQuerySet, Pagination
+from tthc.core.errors import NotFound, PermissionDenied, ValidationError
+from tthc.dossiers import forms_pdf, selectors, services
+from tthc.dossiers.models import Channel, Dossier, Status
+from tthc.dossiers.personal import applicant_view
+from tthc.dossiers.transitions import ACTION_LABELS, STAFF_ACTIONS, Action
+from tthc.org.models import Agency
+from tthc.org.policy import DENIED_MESSAGES, can_somewhere
+from tthc.org.policy import Action as Policy
+from tthc.workdays.engine import VN_TZ
+
+router = Router(tags=["Hồ sơ — cán bộ"], auth=django_auth)
+
+# Reading personal data through the API is logged like the staff page.
+READ_WHAT = "xem hồ sơ qua API cán bộ"
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str = ""
+    field: str | None = None
+
+
+class QueueRowOut(Schema):
+    code: str
+    procedure_code: str
+    procedure_name: str
+    channel: int
+    status: int
+    status_label: str
+    receiving_agency: str
+    current_agency: str
+    submitted_at: datetime
+    received_at: datetime | None
+    due_at: datetime | None
+    appointment_at: datetime | None
+    assignee: str | None = None
+
+
+class QueueFilters(Schema):
+    tab: str = ""
+
+
+def _row(dossier: Dossier) -> dict:
+    assignee = getattr(dossier, "assignee", None)
+    return {
+        "code": dossier.code,
+        "procedure_code": dossier.procedure.code,
+        "procedure_name": dossier.procedure.name,
+        "channel": dossier.channel,
+        "status": dossier.status,
+        "status_label": Status(dossier.status).label,
+        "receiving_agency": dossier.receiving_agency.name,
+        "current_agency": dossier.current_agency.name,
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "appointment_at": dossier.appointment_at,
+        "assignee": assignee.username if assignee is not None else None,
+    }
+
+
+@router.get(
+    "dossiers",
+    response={200: list[QueueRowOut], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Hàng đợi hồ sơ của cán bộ",
+)
+@paginate(Pagination)
+def staff_queue(request, filters: Query[QueueFilters]):
+    """One tab of the staff queue (the tabs of the staff page: `moi`, `dang-xu-ly`,
+    `sap-den-han`, `qua-han`, `bo-sung`, `cho-tra`, `da-xong`, `cua-toi`), restricted
+    to the user's agencies, `page` / `page_size` (at most 100) as the catalog."""
+    user = request.auth
+    if not can_somewhere(user, Policy.DOSSIER_VIEW):
+        raise PermissionDenied(DENIED_MESSAGES[Policy.DOSSIER_VIEW])
+    tab = filters.tab
+    if tab and tab not in selectors.QUEUE_TABS:
+        raise ValidationError("Thẻ hàng đợi không hợp lệ.", field="tab")
+    if not tab:
+        tab = "moi" if can_somewhere(user, Policy.DOSSIER_RECEIVE) else "dang-xu-ly"
+    return MappedQuerySet(selectors.queue(user, tab, now=timezone.now()), _row)
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    label: str
+    from_status: int | None
+    to_status: int
+    agency: str
+    unit: str
+    actor: str
+    note: str
+    data: dict
+    attachments: list[AttachmentOut]
+
+
+class DocumentOut(Schema):
+    position: int
+    name: str
+    form: str
+    quantity: int
+    file_name: str
+    has_file: bool
+
+
+class ApplicantOut(Schema):
+    kind: str
+    name: str
+    citizen_id: str
+    date_of_birth: str
+    phone: str
+    email: str
+    address: str
+    representative: str
+    masked: bool
+
+
+class DossierOut(QueueRowOut):
+    procedure_version: int
+    channel_label: str
+    resolving_agency: str
+    reception_point: str
+    fee_due: int
+    due_explanation: list
+    new_appointment_at: datetime | None
+    classification: str | None
+    open_status: str | None
+    missing: list[str]
+    applicant: ApplicantOut
+    documents: list[DocumentOut]
+    events: list[EventOut]
+    allowed_actions: list[str]
+
+
+def _event(event, dossier: Dossier) -> dict:
+    try:
+        label = ACTION_LABELS[Action(event.action)]
+    except ValueError:
+        label = event.action
+    return {
+        "at": event.at,
+        "action": event.action,
+        "label": label,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "agency": event.agency.code,
+        "unit": forms_pdf.unit_of(event, dossier),
+        "actor": forms_pdf.actor_of(event),
+        "note": event.note,
+        "data": event.data or {},
+        "attachments": [{"id": a.pk, "name": a.name} for a in event.attachments.all()],
+    }
+
+
+def _dossier(code: str) -> Dossier:
+    dossier = selectors.staff_dossier(code)
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ có mã này.", field="code")
+    return dossier
+
+
+@router.get(
+    "dossiers/{code}",
+    response={200: DossierOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Chi tiết hồ sơ (cán bộ)",
+)
+def staff_dossier(request, code: str):
+    """Everything the staff page shows: the applicant in full (the read is logged in the
+    access log), documents, events, the actions the user may perform now."""
+    dossier = _dossier(code)
+    applicant = services.read_applicant(user=request.auth, dossier=dossier, what=READ_WHAT)
+    return dict(
+        _row(dossier),
+        procedure_version=dossier.procedure_version,
+        channel_label=Channel(dossier.channel).label,
+        resolving_agency=dossier.resolving_agency.name,
+        reception_point=dossier.reception_point.name if dossier.reception_point else "",
+        fee_due=dossier.fee_due,
+        due_explanation=dossier.due_explanation or [],
+        new_appointment_at=dossier.new_appointment_at,
+        classification=selectors.classify(dossier),
+        open_status=selectors.open_status_of(dossier),
+        missing=selectors.missing_documents(dossier),
+        applicant=applicant_view(applicant, full=True),
+        documents=[
+            {
+                "position": d.position,
+                "name": d.name,
+                "form": d.form,
+                "quantity": d.quantity,
+                "file_name": d.file_name,
+                "has_file": bool(d.file),
+            }
+            for d in dossier.documents.all()
+        ],
+        events=[_event(e, dossier) for e in dossier.events.all()],
+        allowed_actions=[a.value for a in selectors.allowed_actions(request.auth, dossier)],
+    )
+
+
+class ActionIn(Schema):
+    """The fields an action uses (the others are ignored):
+    `accept`, `start`, `confirm_payment`, `submit_completion`, `complete_supplement`: `note`;
+    `return_result`: `return_method` (1 in person, 2 online, 3 postal; default: as received),
+    `note`; `refuse`, `stop`, `withdraw`: `reason`;
+    `request_completion`, `request_supplement`: `reason`, `missing`; `request_payment`:
+    `amount`, `note`; `transfer`: `to_agency` (agency code), `note`; `resolve`: `result_code`,
+    `electronic`, `note`; `apologise`: `new_appointment`, `reason`; `assign`: `assignee`
+    (username of a specialist of the responsible agency), `note`; `complete_step`: `note`;
+    `return_step`: `reason`. Files are attached on the
+    staff page, not through this JSON API."""
+
+    note: str = ""
+    reason: str = ""
+    missing: list[str] = []
+    amount: int | None = None
+    to_agency: str = ""
+    result_code: str = ""
+    electronic: bool = False
+    new_appointment: datetime | None = None
+    assignee: str = ""
+    return_method: int | None = None
+
+
+class ActionOut(Schema):
+    code: str
+    action: str
+    label: str
+    status: int
+    status_label: str
+    current_agency: str
+    due_at: datetime | None
+    appointment_at: datetime | None
+
+
+def perform(user, dossier: Dossier, action: Action, payload: ActionIn) -> Dossier:
+    """Call the service of `action` with the fields of `payload`."""
+    note, reason = payload.note, payload.reason
+    simple = {
+        Action.ACCEPT: services.accept,
+        Action.START: services.start_processing,
+        Action.SUBMIT_COMPLETION: services.submit_completion,
+        Action.COMPLETE_SUPPLEMENT: services.complete_supplement,
+        Action.CONFIRM_PAYMENT: services.confirm_payment,
+    }
+    if action in simple:
+        return simple[action](user=user, dossier=dossier, note=note)
+    with_reason = {
+        Action.REFUSE: services.refuse,
+        Action.STOP: services.stop,
+        Action.WITHDRAW: services.withdraw,
+    }
+    if action in with_reason:
+        return with_reason[action](user=user, dossier=dossier, reason=reason)
+    if action == Action.REQUEST_COMPLETION:
+        return services.request_completion(
+            user=user, dossier=dossier, reason=reason, missing=payload.missing
+        )
+    if action == Action.REQUEST_SUPPLEMENT:
+        return services.request_supplement(
+            user=user, dossier=dossier, reason=reason, missing=payload.missing
+        )
+    if action == Action.REQUEST_PAYMENT:
+        if payload.amount is None:
+            raise ValidationError("Số tiền phải là số nguyên (đồng).", field="amount")
+        return services.request_payment(
+            user=user, dossier=dossier, amount=payload.amount, note=note
+        )
+    if action == Action.RETURN_RESULT:
+        return services.return_result(
+            user=user, dossier=dossier, note=note, method=payload.return_method
+        )
+    if action == Action.TRANSFER:
+        to_agency = Agency.objects.filter(code=payload.to_agency).first()
+        if not payload.to_agency or to_agency is None:
+            raise ValidationError("Vui lòng chọn cơ quan nhận.", field="to_agency")
+        return services.transfer(user=user, dossier=dossier, to_agency=to_agency, note=note)
+    if action == Action.RESOLVE:
+        return services.resolve(
+            user=user,
+            dossier=dossier,
+            note=note,
+            result_code=payload.result_code,
+            electronic=payload.electronic,
+        )
+    if action == Action.APOLOGISE:
+        if payload.new_appointment is None:
+            raise ValidationError("Ngày giờ hẹn mới không hợp lệ.", field="new_appointment")
+        moment = payload.new_appointment
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=VN_TZ)
+        return services.apologise(user=user, dossier=dossier, new_appointment=moment, reason=reason)
+    extra = _extra_actions()
+    if action in extra:
+        return extra[action](user, dossier, payload)
+    raise ValidationError("Thao tác không hợp lệ.", field="action")  # pragma: no cover
+
+
+def _extra_actions() -> dict:
+    """Actions that keep the status (assignment, steps of the internal process)."""
+
+    def assign(user, dossier, payload):
+        assignee = selectors.specialists_of(dossier.current_agency_id).filter(
+            username=payload.assignee
+        )
+        return services.assign(
+            user=user, dossier=dossier, assignee=assignee.first(), note=payload.note
+        )
+
+    return {
+        Action.ASSIGN: assign,
+        Action.COMPLETE_STEP: lambda user, dossier, payload: services.complete_step(
+            user=user, dossier=dossier, note=payload.note
+        ),
+        Action.RETURN_STEP: lambda user, dossier, payload: services.return_step(
+            user=user, dossier=dossier, reason=payload.reason
+        ),
+    }
+
+
+@router.post(
+    "dossiers/{code}/actions/{action}",
+    response={
+        200: ActionOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Thực hiện thao tác trên hồ sơ",
+)
+def staff_action(request, code: str, action: str, payload: ActionIn):
+    """One action of the transition table (see the body's description for its fields). 409
+    `invalid_transition` when the table does not allow it from the current status, 403 when the
+    user is not staff of the agency concerned, 422 with `field` for invalid input."""
+    try:
+        chosen = Action(action)
+    except ValueError:
+        chosen = None
+    if chosen is None or chosen not in STAFF_ACTIONS:
+        raise ValidationError("Thao tác không hợp lệ.", field="action", code="unknown_action")
+    dossier = perform(request.auth, _dossier(code), chosen, payload)
+    return {
+        "code": dossier.code,
+        "action": chosen.value,
+        "label": ACTION_LABELS[chosen],
+        "status": dossier.status,
+        "status_label": Status(dossier.status).label,
+        "current_agency": dossier.current_agency.name,
+        "due_at": dossier.due_at,
+        "appointment_at": dossier.appointment_at,
+    }
