@@ -94,3 +94,44 @@ def test_feedback_to_implemented_proposal(live_server, page, setup):
     page.goto(f"{live_server.url}/don-gian-hoa/")
     assert "1234/QĐ-UBND" in page.content()
     _shot(page, "4-public")
+
+
+def test_the_cost_form_recomputes_while_the_officer_types(live_server, page, setup):
+    """DOMAIN §7's worked example typed into the form: the figures follow each keystroke through
+    POST /api/v1/compliance-cost, before anything is saved."""
+    _, procedure = setup
+    page.goto(f"{live_server.url}/quan-tri/don-gian-hoa/chi-phi/{procedure.code}/in_person/")
+    page.fill("input[name=username]", "kiemsoat")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.fill("#hv", "25000")
+    names = page.locator("input[name=activity_name]")
+    hours = page.locator("input[name=activity_hours]")
+    for i in range(names.count()):
+        names.nth(i).fill("")
+        hours.nth(i).fill("")
+    names.nth(0).fill("Chuẩn bị, nộp hồ sơ, chờ kết quả")
+    hours.nth(0).fill("32")
+    other_names = page.locator("input[name=other_name]")
+    amounts = page.locator("input[name=other_amount_vnd]")
+    for i in range(other_names.count()):
+        other_names.nth(i).fill("")
+        amounts.nth(i).fill("")
+    other_names.nth(0).fill("Đi lại, sao chụp, chứng thực")
+    amounts.nth(0).fill("124000")
+    page.fill("#fees", "100000")
+    page.fill("#fpy", "1")
+    page.fill("#spy", "12000")
+    result = page.locator("#cost-result [data-out=per_filing_vnd]")
+    page.wait_for_function(
+        "document.querySelector('#cost-result [data-out=per_filing_vnd]').textContent"
+        " === '1.024.000'"
+    )
+    assert result.text_content() == "1.024.000"
+    assert page.locator("#cost-result [data-out=per_year_vnd]").text_content() == "12.288.000.000"
+    hours.nth(0).fill("-1")
+    page.wait_for_function(
+        "document.querySelector('#cost-result [data-out=error]').textContent.length > 0"
+    )
+    assert "Chưa tính được" in page.locator("#cost-result").text_content()
+    _shot(page, "5-live-cost")
