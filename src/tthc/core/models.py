@@ -22,3 +22,27 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AppendOnlyModel(models.Model):
+    """A history row: written once, never changed or deleted (events, access logs).
+
+    The guard covers `save()` and `delete()` on instances; bulk queryset updates and deletes
+    are not used on these tables anywhere in the code.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise RuntimeError(
+                f"{str(self._meta.verbose_name_plural).capitalize()} chỉ được ghi thêm, "
+                "không được sửa."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError(
+            f"{str(self._meta.verbose_name_plural).capitalize()} chỉ được ghi thêm, không được xóa."
+        )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from tthc.catalog.models import Procedure
+from tthc.core.models import AppendOnlyModel
 from tthc.org.models import Agency, ReceptionPoint, Role
 
 
@@ -202,7 +203,7 @@ class ProcessStep(models.Model):
         return f"{self.order}. {self.name}"
 
 
-class DossierEvent(models.Model):
+class DossierEvent(AppendOnlyModel):
     """One step of a dossier's history. Append-only: never updated or deleted."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
@@ -236,14 +237,6 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError("Lịch sử hồ sơ chỉ được ghi thêm, không được sửa.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("Lịch sử hồ sơ chỉ được ghi thêm, không được xóa.")
 
 
 class EventAttachment(models.Model):
@@ -324,7 +317,7 @@ class SubmissionKey(models.Model):
         return self.key
 
 
-class AccessLog(models.Model):
+class AccessLog(AppendOnlyModel):
     """A staff read of a dossier's personal data (Decree 13/2023): who, when, what."""
 
     user = models.ForeignKey(

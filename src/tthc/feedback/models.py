@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tthc.catalog.models import Procedure
+from tthc.core.models import AppendOnlyModel
 from tthc.org.models import Agency
 
 
@@ -126,7 +127,7 @@ class Feedback(models.Model):
         return self.code
 
 
-class FeedbackEvent(models.Model):
+class FeedbackEvent(AppendOnlyModel):
     """One step of a feedback's history. Append-only: never updated or deleted."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="events")
@@ -158,14 +159,6 @@ class FeedbackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feedback_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise RuntimeError("Lịch sử phản ánh chỉ được ghi thêm, không được sửa.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("Lịch sử phản ánh chỉ được ghi thêm, không được xóa.")
 
 
 class Attachment(models.Model):
@@ -236,7 +229,7 @@ class Reminder(models.Model):
         return f"{self.feedback_id} {self.limit}"
 
 
-class AccessLog(models.Model):
+class AccessLog(AppendOnlyModel):
     """A staff read of a sender's personal data (Decree 13/2023, DOMAIN §11): who, when, what."""
 
     user = models.ForeignKey(

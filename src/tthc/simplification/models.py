@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from tthc.catalog.models import Procedure, ProcedureVersion
-from tthc.core.models import TimeStampedModel
+from tthc.core.models import AppendOnlyModel, TimeStampedModel
 from tthc.org.models import Agency
 
 
@@ -198,7 +198,7 @@ class ProposalSource(models.Model):
         return f"{self.get_kind_display()} {self.reference}"
 
 
-class ProposalEvent(models.Model):
+class ProposalEvent(AppendOnlyModel):
     """Append-only history of a proposal."""
 
     proposal = models.ForeignKey(

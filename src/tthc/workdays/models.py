@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
-from tthc.core.models import TimeStampedModel
+from tthc.core.models import AppendOnlyModel, TimeStampedModel
 from tthc.org.models import Agency
 
 
@@ -108,7 +108,7 @@ class DeadlineChange(models.Model):
         return f"{self.label}: {self.old_due} → {self.new_due}"
 
 
-class OverrideEvent(models.Model):
+class OverrideEvent(AppendOnlyModel):
     """Append-only: who added, changed or removed an override, with the row before and after."""
 
     class Kind(models.TextChoices):
