@@ -66,6 +66,13 @@ def test_feedback_to_implemented_proposal(live_server, page, setup):
     page.get_by_role("button", name="Chuyển thành đề xuất đơn giản hóa").click()
     proposal = SimplificationProposal.objects.get()
 
+    # The officer first measures how often the procedure is used, so savings have a yearly figure.
+    page.goto(f"{live_server.url}/quan-tri/don-gian-hoa/chi-phi/{procedure.code}/in_person/")
+    page.fill("#fpy", "1")
+    page.fill("#spy", "12000")
+    page.get_by_role("button", name="Lưu và tính").click()
+    assert "Đã lưu." in page.content()
+
     page.goto(f"{live_server.url}/quan-tri/don-gian-hoa/")
     _shot(page, "1-list")
     page.get_by_role("link", name=proposal.code).click()
@@ -90,6 +97,7 @@ def test_feedback_to_implemented_proposal(live_server, page, setup):
     names = [d["name"] for d in procedure.current_version.data["documents"]]
     assert names == ["Tờ khai đăng ký khai sinh"]
     assert item.after_per_filing_vnd < item.before_per_filing_vnd
+    assert item.before_per_year_vnd > item.after_per_year_vnd > 0, "12,000 filings a year"
 
     page.goto(f"{live_server.url}/don-gian-hoa/")
     assert "1234/QĐ-UBND" in page.content()
