@@ -481,18 +481,7 @@ def transfer(*, user, feedback: Feedback, to_agency: Agency, note: str) -> Feedb
     if to_agency.pk == feedback.agency_id:
         raise ValidationError(_("Phản ánh đang ở cơ quan này."), field="to_agency")
 
-    def move(fb: Feedback) -> None:
-        fb.agency = to_agency
-
-    return _transition(
-        user=user,
-        feedback=feedback,
-        action=Action.TRANSFER,
-        note=note,
-        data={"from": feedback.agency_id, "to": to_agency.pk, "to_name": to_agency.name},
-        before=move,
-        after=lambda fb, now: deadlines.restart_clock(fb, now),
-    )
+    return _move(user=user, feedback=feedback, action=Action.TRANSFER, note=note, to=to_agency)
 
 
 def return_back(*, user, feedback: Feedback, note: str) -> Feedback:
@@ -509,16 +498,21 @@ def return_back(*, user, feedback: Feedback, note: str) -> Feedback:
             code="nothing_to_return",
         )
     back = Agency.objects.get(pk=last.data["from"])
+    return _move(user=user, feedback=feedback, action=Action.RETURN, note=note, to=back)
+
+
+def _move(*, user, feedback: Feedback, action: Action, note: str, to: Agency) -> Feedback:
+    """Hand the feedback to another agency (transfer or return): its limits restart there."""
 
     def move(fb: Feedback) -> None:
-        fb.agency = back
+        fb.agency = to
 
     return _transition(
         user=user,
         feedback=feedback,
-        action=Action.RETURN,
+        action=action,
         note=note,
-        data={"from": feedback.agency_id, "to": back.pk, "to_name": back.name},
+        data={"from": feedback.agency_id, "to": to.pk, "to_name": to.name},
         before=move,
         after=lambda fb, now: deadlines.restart_clock(fb, now),
     )
