@@ -41,7 +41,23 @@ INSTALLED_APPS = [
     "tthc.dossiers",
     "tthc.feedback",
     "tthc.simplification",
+    "tthc.content",
+    "tthc.plans",
+    "tthc.metrics",
     "tthc.demo",
+    # Wagtail: the editors' back office and the public news, events and pages (content app).
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "tthc.metrics.middleware.VisitCountingMiddleware",
 ]
 
 ROOT_URLCONF = "tthc.urls"
@@ -189,3 +207,36 @@ TTHC_HOURLY_VALUE_SOURCE = env.str(
     default="Lương tối thiểu giờ vùng IV, Nghị định 74/2024/NĐ-CP",
 )
 TTHC_HOURLY_VALUE_YEAR = env.int("TTHC_HOURLY_VALUE_YEAR", default=2024)
+
+# --- Wagtail (news, events, pages; DOMAIN §10) -------------------------------------------------
+WAGTAIL_SITE_NAME = TTHC_PROVINCE_NAME or "Cổng thông tin kiểm soát thủ tục hành chính"
+WAGTAILADMIN_BASE_URL = TTHC_PUBLIC_BASE_URL
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no network at run time
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # avatars would be fetched from a third party
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_I18N_ENABLED = False
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = TTHC_MAX_UPLOAD_MB * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "png", "zip"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+
+# --- Visitor statistics (metrics): where the live counts are kept ------------------------------
+# A Redis URL makes the counts exact across every web process (required behind gunicorn with
+# several workers); empty keeps them in this process's memory (the one-process embedded run).
+TTHC_VISITS_REDIS_URL = env.str(
+    "TTHC_VISITS_REDIS_URL",
+    default=CACHES["default"]["LOCATION"]
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "",
+)
+
+# --- Periodic jobs started by `tthc clock` (interval in seconds, task path) ----------------------
+TTHC_PERIODIC_TASKS = [
+    (60, "tthc.metrics.tasks.flush_visits"),
+    (60, "tthc.content.tasks.publish_scheduled_pages"),
+    (3600, "tthc.catalog.tasks.apply_due_versions_task"),
+    (3600, "tthc.plans.tasks.send_due_reminders"),
+]

@@ -4,6 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
 from tthc.api import api
 from tthc.catalog.sitemaps import SITEMAPS
@@ -27,6 +30,10 @@ urlpatterns = [
     path("", include("tthc.feedback.urls")),
     path("", include("tthc.simplification.urls")),
     path("", include("tthc.catalog.urls")),
+    path("bien-tap/", include(wagtailadmin_urls)),
+    path("tai-lieu/", include(wagtaildocs_urls)),
+    # Wagtail serves the home page, news, events and standard pages: last, it catches the rest.
+    path("", include(wagtail_urls)),
 ]
 
 if settings.DEBUG:

@@ -52,7 +52,7 @@ def test_highlight_escapes_first_and_matches_only_word_starts():
 
 def test_home_has_search_and_entry_points(client):
     save()
-    body = html(client.get("/"))
+    body = html(client.get(reverse("catalog:home")))
     assert 'role="search"' in body and 'action="/tim-kiem/"' in body
     assert "Khi sinh con" in body and "/su-kien/sinh-con/" in body
     field = Field.objects.get(name="Hộ tịch")
@@ -296,7 +296,7 @@ def test_procedure_page_costs_the_same_whatever_its_size(client):
             decision=services.get_or_create_decision(f"{number}/QĐ-UBND"),
         )
     assert Procedure.objects.get(code="1.000002").current_version.number == 5
-    client.get("/")  # warm the per-process caches (province name, ...)
+    client.get(reverse("catalog:home"))  # warm the per-process caches (province name, ...)
     assert _count(client, f"/thu-tuc/{small.code}/") == _count(client, f"/thu-tuc/{big.code}/")
     assert _count(client, f"/thu-tuc/{small.code}/in/") == _count(
         client, f"/thu-tuc/{big.code}/in/"

@@ -71,7 +71,7 @@ def test_search_open_procedure_tables_and_print_view_are_accessible(
 ):
     shots = Shots()
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/thu-tuc/")
     assert page.locator("h1").inner_text() == "Tra cứu thủ tục hành chính"
     axe(page, "home")
     shots.take(page, "01-home")

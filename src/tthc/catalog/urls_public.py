@@ -3,7 +3,7 @@ from django.urls import path
 from tthc.catalog import views_public as views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("thu-tuc/", views.home, name="home"),
     path("tim-kiem/", views.search, name="search"),
     path("thu-tuc/<str:code>/", views.procedure, name="procedure"),
     path("thu-tuc/<str:code>/in/", views.procedure_print, name="procedure-print"),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ContentConfig(AppConfig):
+    name = "tthc.content"
+    verbose_name = "Nội dung thông tin, tuyên truyền"
