@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-pg bench lint format runtime-deps system-deps debian-packages worker clean
+.PHONY: setup run test test-pg bench lint format runtime-deps system-deps debian-packages worker clock clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,16 @@ setup: $(STAMP)
 run: setup runtime-deps
 	$(BIN)/tthc demo
 	@echo "Cổng thủ tục: http://127.0.0.1:$(PORT)/  ·  API: http://127.0.0.1:$(PORT)/api/v1/docs"
-	$(BIN)/tthc db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/tthc db_worker & worker=$$!; $(BIN)/tthc clock & clock=$$!; \
+	trap "kill $$worker $$clock 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/tthc runserver 127.0.0.1:$(PORT)
 
 worker: setup
 	$(BIN)/tthc db_worker
+
+# Enqueues the periodic tasks (visitor counts, scheduled publishing, plan reminders, versions).
+clock: setup
+	$(BIN)/tthc clock
 
 # System packages from Debian: chromium for the browser tests (never a downloaded browser),
 # pango and fonts for WeasyPrint's PDFs, poppler-utils to render PDFs to PNG in tests.

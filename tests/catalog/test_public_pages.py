@@ -58,7 +58,7 @@ def test_home_has_search_and_entry_points(client):
     field = Field.objects.get(name="Hộ tịch")
     assert f"/linh-vuc/{field.pk}/" in body
     assert '<a class="skip-link" href="#main">' in body
-    assert '<link rel="canonical" href="http://testserver/">' in body
+    assert '<link rel="canonical" href="http://testserver/thu-tuc/">' in body
     assert '<meta name="description" content="' in body
 
 
@@ -208,7 +208,7 @@ def test_field_agency_and_life_event_pages(client):
 # --- caching, sitemap, language ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/", "/tim-kiem/?q=khai+sinh", "/thu-tuc/1.001193/"])
+@pytest.mark.parametrize("url", ["/thu-tuc/", "/tim-kiem/?q=khai+sinh", "/thu-tuc/1.001193/"])
 def test_anonymous_pages_are_publicly_cacheable_and_signed_in_ones_are_not(client, url):
     save()
     response = client.get(url)
@@ -236,7 +236,7 @@ def test_sitemap_lists_public_pages_but_not_abolished_procedures(client):
     assert "<loc>http://testserver/thu-tuc/1.001193/</loc>" in body
     assert "1.000002" not in body
     assert "<loc>http://testserver/su-kien/sinh-con/</loc>" in body
-    assert "<loc>http://testserver/</loc>" in body
+    assert "<loc>http://testserver/thu-tuc/</loc>" in body
 
 
 def test_english_interface_keeps_procedure_content_vietnamese(client):
@@ -248,7 +248,7 @@ def test_english_interface_keeps_procedure_content_vietnamese(client):
     assert "Document requirements" in body or "Required documents" in body
     assert "Skip to main content" in body
     assert "Thủ tục đăng ký khai sinh" in body  # content stays Vietnamese
-    body = html(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    body = html(client.get("/thu-tuc/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "Search" in body
 
 
@@ -272,7 +272,7 @@ def test_results_and_list_pages_cost_the_same_whatever_the_number_of_rows(client
         (f"/linh-vuc/{field.pk}/", {}),
         ("/co-quan/000.00.21.H26/", {}),
         ("/su-kien/sinh-con/", {}),
-        ("/", {}),
+        ("/thu-tuc/", {}),
     ]
     for url, params in urls:  # warm the per-process caches (province name, ...)
         client.get(url, params)

@@ -36,6 +36,11 @@ class Action(StrEnum):
     AUDIT_VIEW = "core.audit_view"
     SIMPLIFICATION_EDIT = "simplification.edit"
     SIMPLIFICATION_APPROVE = "simplification.approve"
+    CONTENT_EDIT = "content.edit"
+    PLAN_MANAGE = "plans.manage"
+    PLAN_VIEW = "plans.view"
+    PLAN_REPORT = "plans.report"
+    VISITS_VIEW = "metrics.visits_view"
 
 
 PROVINCE = "province"
@@ -134,6 +139,35 @@ RULES: dict[Action, tuple[Grant, ...]] = {
         Grant(Role.AGENCY_LEADER, AGENCY),
     ),
     Action.SIMPLIFICATION_APPROVE: (Grant(Role.CONTROL_OFFICER, PROVINCE),),
+    # Communication (DOMAIN §10): editors write and review news, events and pages (in Wagtail,
+    # whose groups follow these roles); the control office drafts the yearly plan and assigns its
+    # tasks; each agency sees and reports on the tasks it leads or supports, and nothing else.
+    Action.CONTENT_EDIT: (
+        Grant(Role.EDITOR, PROVINCE),
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+    ),
+    Action.PLAN_MANAGE: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+    ),
+    Action.PLAN_VIEW: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+        Grant(Role.SPECIALIST, AGENCY),
+        Grant(Role.EDITOR, AGENCY),
+    ),
+    Action.PLAN_REPORT: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+        Grant(Role.SPECIALIST, AGENCY),
+        Grant(Role.EDITOR, AGENCY),
+    ),
+    Action.VISITS_VIEW: (
+        Grant(Role.EDITOR, PROVINCE),
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.ADMINISTRATOR, PROVINCE),
+    ),
 }
 
 DENIED_MESSAGES: dict[Action, str] = {
@@ -166,6 +200,11 @@ DENIED_MESSAGES: dict[Action, str] = {
     "tuân thủ này.",
     Action.SIMPLIFICATION_APPROVE: "Chỉ cán bộ kiểm soát TTHC được ghi nhận phê duyệt, thực thi "
     "và kiểm tra phương án đơn giản hóa.",
+    Action.CONTENT_EDIT: "Chỉ biên tập viên được viết, duyệt tin bài trên cổng thông tin.",
+    Action.PLAN_MANAGE: "Chỉ cán bộ kiểm soát TTHC được lập kế hoạch và giao nhiệm vụ.",
+    Action.PLAN_VIEW: "Bạn không có quyền xem nhiệm vụ này của kế hoạch.",
+    Action.PLAN_REPORT: "Chỉ cơ quan được giao nhiệm vụ được báo cáo kết quả thực hiện nhiệm vụ này.",
+    Action.VISITS_VIEW: "Bạn không có quyền xem thống kê truy cập.",
 }
 
 

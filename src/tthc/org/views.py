@@ -70,6 +70,24 @@ TOOLS = [
         Action.FEEDBACK_REPORT,
     ),
     (
+        _("Tin bài, sự kiện, trang thông tin"),
+        _("Viết, gửi duyệt, duyệt và xuất bản tin bài; lịch xuất bản; phiên bản."),
+        "wagtailadmin_home",
+        Action.CONTENT_EDIT,
+    ),
+    (
+        _("Kế hoạch truyền thông"),
+        _("Nhiệm vụ được giao, báo cáo tiến độ, tổng hợp hoàn thành và quá hạn."),
+        "plans:dashboard",
+        Action.PLAN_VIEW,
+    ),
+    (
+        _("Thống kê truy cập"),
+        _("Lượt truy cập theo ngày, trang xem nhiều, từ khóa tìm kiếm và tìm không thấy."),
+        "metrics:visits-report",
+        Action.VISITS_VIEW,
+    ),
+    (
         _("Nhật ký truy cập và thao tác"),
         _("Ai đã xem dữ liệu cá nhân, ai đã thao tác trên hồ sơ và phản ánh."),
         "dossiers:staff-audit",
