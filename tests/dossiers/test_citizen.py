@@ -144,7 +144,7 @@ def test_completion_before_acceptance_uploaded_online(client, submitted, officer
 
 
 def _resolved(received, specialist, *, electronic):
-    from tthc.dossiers import uploads
+    from tthc.core import uploads
 
     dossier = services.start_processing(user=specialist, dossier=received())
     result = uploads.check(SimpleUploadedFile("giay-khai-sinh.pdf", PDF), field="files")

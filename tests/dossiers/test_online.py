@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.dossiers.conftest import DOCUMENTS
 from tests.factories import make_procedure
 from tthc.catalog.models import ProcedureAgency
-from tthc.dossiers import uploads
+from tthc.core import uploads
 from tthc.dossiers.models import Dossier, DossierDocument, Status
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tthc.core.uploads import ALLOWED_TEXT
 from tthc.dossiers.models import ApplicantKind, DocumentForm
 from tthc.dossiers.personal import ApplicantInput
-from tthc.dossiers.uploads import ALLOWED_TEXT
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.odt"
 

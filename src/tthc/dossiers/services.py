@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from tthc.catalog.models import Procedure
 from tthc.catalog.models import Status as ProcedureStatus
-from tthc.core import ratelimit
+from tthc.core import ratelimit, uploads
 from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from tthc.core.text import normalize_space
-from tthc.dossiers import codes, deadlines, uploads
+from tthc.core.uploads import CheckedUpload
+from tthc.dossiers import codes, deadlines
 from tthc.dossiers.models import (
     AccessLog,
     Applicant,
@@ -35,7 +36,6 @@ from tthc.dossiers.models import (
 )
 from tthc.dossiers.personal import ApplicantInput, clean_applicant, verifies
 from tthc.dossiers.transitions import ACTION_LABELS, CURRENT, PERMISSIONS, Action, target
-from tthc.dossiers.uploads import CheckedUpload
 from tthc.org.models import Agency, AgencyKind, ReceptionPoint, Role
 from tthc.org.policy import DENIED_MESSAGES, can, require
 from tthc.org.policy import Action as Policy
@@ -54,7 +54,7 @@ class DocumentInput:
     name: str
     form: str = DocumentForm.ORIGINAL
     quantity: int = 1
-    # A file already checked by `tthc.dossiers.uploads.check` (scan or online upload).
+    # A file already checked by `tthc.core.uploads.check` (scan or online upload).
     upload: CheckedUpload | None = None
 
 

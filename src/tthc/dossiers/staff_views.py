@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tthc.catalog.selectors import procedure_list
+from tthc.core import uploads
 from tthc.core.errors import ApplicationError, PermissionDenied, ValidationError
-from tthc.dossiers import forms_pdf, pdf, selectors, services, uploads
+from tthc.dossiers import forms_pdf, pdf, selectors, services
 from tthc.dossiers.forms import DOCUMENT_FORMS, ReceptionForm
 from tthc.dossiers.models import (
     OPEN_STATUSES,

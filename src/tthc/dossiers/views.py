@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tthc.core import uploads
 from tthc.core.errors import ApplicationError
 from tthc.core.ratelimit import client_ip
-from tthc.dossiers import selectors, services, uploads
+from tthc.dossiers import selectors, services
 from tthc.dossiers.forms import ApplyForm
 
 

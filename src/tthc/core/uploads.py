@@ -1,4 +1,5 @@
-"""Checks on every file a citizen or an officer uploads to a dossier, in one place.
+"""Checks on every file a citizen or an officer uploads (dossier documents, plan evidence), in
+one place.
 
 Allowed: PDF, JPEG, PNG, DOCX / XLSX (Office Open XML zip) and ODT (OpenDocument zip), recognised
 by their content (magic bytes, and for the zip formats the parts inside) *and* their extension.
