@@ -1,0 +1,102 @@
+"""Exports of the plan: the Excel sheet's cells, and the PDF's text (pdftotext)."""
+
+import datetime
+import shutil
+import subprocess
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+
+from tests.plans.conftest import make_plan, report
+from tthc.plans import exports, selectors
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def plan(control, justice, home_affairs, justice_user):
+    with time_machine.travel(
+        datetime.datetime(2026, 2, 2, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False
+    ):
+        plan, (a, _b) = make_plan(
+            control,
+            tasks=[
+                (1, "Đăng chuyên mục Cải cách TTHC", justice, [home_affairs], D(2026, 2, 13)),
+                (4, "Công khai địa chỉ tiếp nhận phản ánh", home_affairs, [], D(2026, 6, 30)),
+            ],
+        )
+        report(justice_user, a, 40, "Đã đăng 5 tin bài trên trang của Sở")
+    return plan
+
+
+def _states(user, plan, day=(2026, 2, 23)):
+    with time_machine.travel(
+        datetime.datetime(*day, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False
+    ):
+        return selectors.task_list(user, plan=plan)
+
+
+def test_xlsx_has_headers_rows_dates_and_widths(plan, control):
+    with time_machine.travel(
+        datetime.datetime(2026, 2, 23, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False
+    ):
+        data = exports.plan_xlsx(plan, selectors.task_list(control, plan=plan))
+    sheet = load_workbook(BytesIO(data)).active
+    assert sheet["A1"].value == plan.title.upper()
+    assert sheet["A2"].value == "Số 12/KH-UBND ngày 15/01/2026 của Ủy ban nhân dân tỉnh"
+    assert sheet["A3"].value == "Tình hình thực hiện đến ngày 23/02/2026"
+    assert [c.value for c in sheet[4]] == exports.HEADERS
+    assert [sheet["A5"].value, sheet["B5"].value] == [
+        "I",
+        "Kiểm soát TTHC trong nội bộ cơ quan hành chính nhà nước",
+    ]
+    row = [c.value for c in sheet[6]]
+    assert row[:4] == ["I.1", "Đăng chuyên mục Cải cách TTHC", "Sở Tư pháp", "Sở Nội vụ"]
+    assert row[4] == datetime.datetime(2026, 2, 13)
+    assert sheet["E6"].number_format == "DD/MM/YYYY"
+    assert row[7:10] == [
+        40,
+        "Quá hạn 1 ngày làm việc",
+        "Sở Tư pháp: Đã đăng 5 tin bài trên trang của Sở",
+    ]
+    assert sheet["A7"].value == "IV"
+    assert sheet["B8"].value == "Công khai địa chỉ tiếp nhận phản ánh"
+    assert sheet["I8"].value == "Chưa thực hiện"
+    assert sheet.column_dimensions["B"].width == 45
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) không có")
+def test_pdf_renders_with_the_state_header_and_the_tasks(plan, control, tmp_path):
+    pdf = exports.plan_pdf(plan, _states(control, plan))
+    assert pdf.startswith(b"%PDF")
+    path = tmp_path / "kh.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat
+    assert "Độc lập - Tự do - Hạnh phúc" in flat
+    assert "Số: 12/KH-UBND" in flat
+    assert "Đăng chuyên mục Cải cách TTHC" in flat
+    assert "Công khai địa chỉ tiếp nhận phản ánh" in flat
+    assert "Quá hạn 1 ngày làm việc" in flat
+
+
+def test_pdf_for_an_agency_lists_only_its_tasks(plan, justice_user, tmp_path):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext không có")
+    pdf = exports.plan_pdf(plan, _states(justice_user, plan))
+    path = tmp_path / "kh.pdf"
+    path.write_bytes(pdf)
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert "Đăng chuyên mục Cải cách TTHC" in text
+    assert "Công khai địa chỉ tiếp nhận phản ánh" not in text
