@@ -168,7 +168,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = TTHC_ENV == "production"
 CSRF_COOKIE_SECURE = TTHC_ENV == "production"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
+# SAMEORIGIN, not DENY: Wagtail's live preview shows the page in a frame of the editor itself.
+X_FRAME_OPTIONS = "SAMEORIGIN"
 
 LOGGING = {
     "version": 1,
@@ -217,6 +218,7 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # avatars would be fetched from a third party
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False  # "tin-tuc", not "tin-tức": addresses people can type
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = TTHC_MAX_UPLOAD_MB * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "png", "zip"]
@@ -232,6 +234,20 @@ TTHC_VISITS_REDIS_URL = env.str(
     if CACHES["default"]["BACKEND"].endswith("RedisCache")
     else "",
 )
+TTHC_VISITS_REDIS_PREFIX = env.str("TTHC_VISITS_REDIS_PREFIX", default="tthc:visits:")
+# Without Redis, each web process writes its own counts this often (seconds), off the request path.
+TTHC_VISITS_MEMORY_FLUSH_INTERVAL = env.int("TTHC_VISITS_MEMORY_FLUSH_INTERVAL", default=60)
+# Visitors counted by an earlier site, added to "Tổng".
+TTHC_VISITS_TOTAL_OFFSET = env.int("TTHC_VISITS_TOTAL_OFFSET", default=0)
+# Days to keep the per-page and per-search rows (0: keep); daily totals are always kept.
+TTHC_VISITS_DETAIL_RETENTION_DAYS = env.int("TTHC_VISITS_DETAIL_RETENTION_DAYS", default=0)
+# How many proxies of ours stand in front (X-Forwarded-For is ignored when 0): rate limits and
+# visitor counting read the client's address the same way (tthc.core.clientip).
+TTHC_TRUSTED_PROXY_COUNT = env.int("TTHC_TRUSTED_PROXY_COUNT", default=0)
+
+# --- Communication plan (DOMAIN §10): remind the lead agency this many working days before a
+# task's due date (and once on the first working day after it is overdue).
+TTHC_PLAN_REMINDER_WORKING_DAYS = env.int("TTHC_PLAN_REMINDER_WORKING_DAYS", default=5)
 
 # --- Periodic jobs started by `tthc clock` (interval in seconds, task path) ----------------------
 TTHC_PERIODIC_TASKS = [

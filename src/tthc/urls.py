@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from tthc.api import api
 from tthc.catalog.sitemaps import SITEMAPS
+from tthc.content.sitemaps import PageSitemap
 from tthc.core.views import health
 
 urlpatterns = [
@@ -23,15 +24,20 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, "content": PageSitemap}}, name="sitemap"
+    ),
     path("", include("tthc.org.urls")),
     path("", include("tthc.workdays.urls")),
     path("", include("tthc.dossiers.urls")),
     path("", include("tthc.feedback.urls")),
     path("", include("tthc.simplification.urls")),
     path("", include("tthc.catalog.urls")),
+    path("", include("tthc.plans.urls")),
+    path("", include("tthc.metrics.urls")),
     path("bien-tap/", include(wagtailadmin_urls)),
     path("tai-lieu/", include(wagtaildocs_urls)),
+    path("", include("tthc.content.urls")),
     # Wagtail serves the home page, news, events and standard pages: last, it catches the rest.
     path("", include(wagtail_urls)),
 ]

@@ -26,6 +26,7 @@ from django.views.i18n import set_language as django_set_language
 from tthc.catalog import selectors
 from tthc.catalog.life_events import LIFE_EVENTS, get_life_event
 from tthc.catalog.models import Field
+from tthc.catalog.signals import procedure_searched
 from tthc.core.text import fold_words
 
 PAGE_SIZE = 20
@@ -194,6 +195,14 @@ def search(request):
         q=query, level=level, field=field_id, agency=agency, online_level=online_level
     )
     page = _page(request, queryset, fold_words(query))
+    if query:
+        procedure_searched.send(
+            sender=search,
+            request=request,
+            query=query,
+            result_count=page.paginator.count,
+            first_page=request.GET.get("page", "1") in ("", "1"),
+        )
     suggestions = []
     if query and not page.paginator.count:
         from tthc.catalog.search import suggest_similar

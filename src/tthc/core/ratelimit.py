@@ -14,7 +14,10 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from tthc.core.clientip import client_ip
 from tthc.core.errors import ApplicationError
+
+__all__ = ["Throttled", "client_ip", "digest", "hit"]
 
 
 class Throttled(ApplicationError):
@@ -41,13 +44,3 @@ def hit(namespace: str, value: str, *, limit: int, window: int) -> tuple[bool, i
         cache.add(key, 1, timeout=window + 60)
         count = 1
     return count <= limit, (slot + 1) * window - now
-
-
-def client_ip(request) -> str:
-    """The client's address; `X-Forwarded-For` is trusted only when settings say a proxy sets
-    it (`TTHC_TRUST_X_FORWARDED_FOR`)."""
-    if getattr(settings, "TTHC_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or ""

@@ -25,6 +25,8 @@ ACCOUNTS = [
     ("chuyenvien", "Lê Thị Chuyên Viên", Role.SPECIALIST, "justice"),
     ("lanhdao", "Phạm Văn Lãnh Đạo", Role.AGENCY_LEADER, "justice"),
     ("bientap", "Hoàng Thị Biên Tập", Role.EDITOR, "office"),
+    # A second editor: an article goes live only when another editor approves it.
+    ("duyettin", "Vũ Văn Duyệt Tin", Role.EDITOR, "office"),
     ("xa.tiepnhan", "Đỗ Văn Một Cửa", Role.RECEPTION_OFFICER, "commune_centre"),
 ]
 

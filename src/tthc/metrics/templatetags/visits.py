@@ -1,8 +1,49 @@
+"""`{% visitor_stats %}`: the footer's "Thống kê truy cập" (docs/metrics.md). Never breaks a
+page: on any failure the block is left out and the error logged once."""
+
+import logging
+
 from django import template
+from django.utils.formats import get_format
+
+from tthc.metrics import selectors
 
 register = template.Library()
+logger = logging.getLogger(__name__)
+_warned = False
+
+
+def _n(value: int | None) -> str:
+    """Grouped by thousands with the language's separator (1.234.567 in Vietnamese)."""
+    if value is None:
+        return "—"
+    return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
 
 
 @register.inclusion_tag("metrics/_visitor_stats.html")
 def visitor_stats():
-    return {}
+    global _warned
+    try:
+        stats = selectors.footer_stats()
+    except Exception:
+        if not _warned:
+            _warned = True
+            logger.warning("Thống kê truy cập: không đọc được số liệu", exc_info=True)
+        return {"stats": None}
+    return {
+        "stats": {
+            "online": _n(stats.online),
+            "today": _n(stats.today),
+            "month": _n(stats.month),
+            "total": _n(stats.total),
+        }
+    }
+
+
+@register.filter
+def grouped(value):
+    """`{{ n|grouped }}`: a count grouped by thousands, as in the footer."""
+    try:
+        return _n(int(value))
+    except (TypeError, ValueError):
+        return value

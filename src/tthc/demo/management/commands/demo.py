@@ -3,11 +3,16 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from tthc.content.demo import build_content_demo
 from tthc.demo.services import build_demo
+from tthc.plans.demo import build_plan_demo
 
 
 class Command(BaseCommand):
-    help = "Tạo (hoặc cập nhật) dữ liệu tỉnh mẫu: đơn vị hành chính, cơ quan, tài khoản, thủ tục."
+    help = (
+        "Tạo (hoặc cập nhật) dữ liệu tỉnh mẫu: đơn vị hành chính, cơ quan, tài khoản, thủ tục, "
+        "tin bài, sự kiện và kế hoạch truyền thông."
+    )
 
     def handle(self, *args, **options):
         if settings.TTHC_ENV == "production":
@@ -19,6 +24,13 @@ class Command(BaseCommand):
             f"{org['reception_points']} điểm tiếp nhận."
         )
         self.stdout.write(f"Thủ tục: {report.summary()}")
+        content = build_content_demo()
+        self.stdout.write(
+            f"Cổng thông tin: {content['articles']} tin bài, {content['events']} sự kiện, "
+            f"{content['pages']} trang mới."
+        )
+        plan = build_plan_demo()
+        self.stdout.write(f"Kế hoạch truyền thông: {plan['title']} ({plan['tasks']} nhiệm vụ).")
         password = os.environ.get("TTHC_DEMO_PASSWORD", "demo-tthc-2025")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {password}):")
         for username, role, agency in accounts:
