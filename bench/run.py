@@ -8,7 +8,8 @@
 2. Starts gunicorn (gthread, 2 workers × 4 threads) on a free port of 127.0.0.1 against it.
 3. Drives each endpoint with C keep-alive clients for D seconds (after a short warm-up):
    /healthz (the framework floor), search, detail, plain listing.
-4. Stops gunicorn (also on Ctrl-C or error), runs bench/bench_deadlines.py if present.
+4. Stops gunicorn (also on Ctrl-C or error), runs bench/bench_deadlines.py and
+   bench/bench_visits.py (the cost of visitor counting).
 5. Prints a table and writes bench/results/latest.json (and latest-<database>.json).
 
 Nothing is asserted: the figures are for reading and comparing. See bench/README.md.
@@ -581,7 +582,9 @@ def main(argv: list[str] | None = None) -> int:
         help="PostgreSQL database to use (default: $BENCH_DATABASE_URL, else a SQLite file)",
     )
     parser.add_argument("--only", nargs="*", help="endpoints: healthz search detail list")
-    parser.add_argument("--no-deadlines", action="store_true", help="skip bench_deadlines.py")
+    parser.add_argument(
+        "--no-deadlines", action="store_true", help="skip bench_deadlines.py and bench_visits.py"
+    )
     parser.add_argument(
         "--search-each",
         type=float,
@@ -695,12 +698,21 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         row["ratio_to_floor"] = row["throughput_rps"] / floor_rps if floor_rps else None
 
-    deadlines = None
+    deadlines = visits = None
     if not interrupted and not args.no_deadlines:
         print("\n== bench/bench_deadlines.py ==", flush=True)
         deadlines = run_deadlines()
         if deadlines is not None:
             print(deadlines["output"].rstrip() or deadlines["stderr"].rstrip())
+        print("\n== bench/bench_visits.py ==", flush=True)
+        visits = subprocess.run(
+            [sys.executable, str(BENCH / "bench_visits.py")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        print(visits.stdout.rstrip() or visits.stderr.rstrip()[-2000:])
 
     info = machine()
     info["loadavg_before"] = load_before
@@ -766,6 +778,7 @@ def main(argv: list[str] | None = None) -> int:
         "breakdowns": breakdowns,
         "search_each": search_each,
         "deadlines": deadlines,
+        "visits": visits.stdout if visits is not None else None,
         "total_seconds": time.perf_counter() - started,
     }
     text = json.dumps(report, ensure_ascii=False, indent=2, default=str)

@@ -224,6 +224,8 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "png", "zip"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# The review workflow's approval publishes (editors hold no publish permission of their own).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "tthc.content.workflows.publish_approved"
 
 # --- Visitor statistics (metrics): where the live counts are kept ------------------------------
 # A Redis URL makes the counts exact across every web process (required behind gunicorn with

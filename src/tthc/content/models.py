@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,10 +26,8 @@ from wagtail.models import (
     Page,
     Site,
     TaskState,
-    WorkflowState,
 )
 from wagtail.search import index
-from wagtail.signals import workflow_approved
 
 from tthc.content.blocks import BodyBlock
 from tthc.content.slugs import reserved_slugs
@@ -457,27 +455,10 @@ class EditorApprovalTask(AbstractGroupApprovalTask):
             return []
         return super().get_actions(obj, user)
 
-    @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
         if self.is_submitter(task_state.workflow_state.content_object, user):
             raise PermissionDenied(SELF_APPROVAL_MESSAGE)
-        if action_name != "approve":
-            return super().on_action(task_state, user, action_name, **kwargs)
-        task_state.approve(user=user, update=False, **kwargs)
-        workflow_state = task_state.workflow_state
-        if workflow_state.get_next_task() is not None:
-            workflow_state.update(user=user)
-            return None
-        # The last approval is the decision to publish. Editors hold no publish permission (so
-        # nothing goes live without review), which Wagtail's own finish would demand of the
-        # approver; finish the workflow here instead, publishing in the approver's name.
-        workflow_state.status = WorkflowState.STATUS_APPROVED
-        workflow_state.save(update_fields=["status"])
-        workflow_state.content_object.get_latest_revision().publish(
-            user=user, skip_permission_checks=True
-        )
-        workflow_approved.send(sender=WorkflowState, instance=workflow_state, user=user)
-        return None
+        return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         states = super().get_task_states_user_can_moderate(user, **kwargs)

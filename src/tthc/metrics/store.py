@@ -141,7 +141,7 @@ class MemoryStore(VisitStore):
             self._pending = Batch(id="")
             self._draining: Batch | None = None
             self._generation = 0
-            self._hits = 0
+            self._last_now = 0.0
 
     def salt(self, day: date) -> bytes:
         with self._lock:
@@ -160,10 +160,13 @@ class MemoryStore(VisitStore):
             if len(self._seen) > 2:
                 for old in [d for d in self._seen if d < day - timedelta(days=1)]:
                     del self._seen[old]
-            self._online[visitor] = now
-            self._hits += 1
-            if self._hits % 256 == 0:
-                self._prune_online(now)
+            # Kept in order of last visit (moved to the end on each hit), so pruning stops at
+            # the first visitor still inside the window: a footer read costs O(1) amortised,
+            # not O(visitors online).
+            self._online.pop(visitor, None)
+            self._online[visitor] = max(now, self._last_now)
+            self._last_now = self._online[visitor]
+            self._prune_online(now)
             counts = self._pending.days.setdefault(day, [0, 0])
             counts[0] += int(new)
             counts[1] += 1
@@ -173,7 +176,12 @@ class MemoryStore(VisitStore):
 
     def _prune_online(self, now: float) -> None:
         cutoff = now - ONLINE_WINDOW
-        self._online = {h: t for h, t in self._online.items() if t > cutoff}
+        online = self._online
+        while online:
+            visitor, seen = next(iter(online.items()))
+            if seen > cutoff:
+                break
+            del online[visitor]
 
     def record_search(self, *, day: date, query: str, zero: bool) -> None:
         with self._lock:
