@@ -82,5 +82,5 @@ node_modules/axe-core/axe.min.js: package.json
 .PHONY: screenshots
 screenshots: setup system-deps node_modules/axe-core/axe.min.js
 	TTHC_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:xdist \
-	  tests/e2e/test_portal_e2e.py \
+	  tests/e2e/test_portal_e2e.py tests/e2e/test_content_e2e.py tests/e2e/test_plans_e2e.py \
 	  tests/catalog/test_posting.py::test_demo_province_centre_sheet_has_a_decodable_qr_per_procedure

@@ -102,3 +102,15 @@ def test_english_pages_group_thousands_the_english_way(client, settings):
     client.cookies["django_language"] = "en"
     html = client.get(PAGE).content.decode()
     assert stats(html)["total"] == "1,234,567"
+
+
+def test_a_page_counts_its_own_reader(browse, backend, mid_march):
+    """The visit is recorded after the page is rendered; the footer still includes it, so the
+    day's first reader doesn't see "Đang truy cập: 0" while reading."""
+    first = stats(browse(ip="198.51.100.1").content.decode())
+    assert first == {"online": "1", "today": "1", "month": "1", "total": "1"}
+    again = stats(browse("/thu-tuc/", ip="198.51.100.1").content.decode())
+    assert again == first, "the same person on another page is not counted twice"
+    other = stats(browse(ip="198.51.100.2").content.decode())
+    assert other == {"online": "2", "today": "2", "month": "2", "total": "2"}
+    assert stats(browse(ua=BOT).content.decode())["today"] == "2", "a bot adds nobody"

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from tthc.metrics import visitors
 from tthc.metrics.models import DailyPageViews, DailySearch, DailyVisits
 from tthc.metrics.store import Live, StoreUnavailable, get_store
 
@@ -41,11 +42,26 @@ def total_offset() -> int:
         return 0
 
 
-def _live() -> Live | None:
+def _live(day: date | None = None, visitor: str | None = None) -> Live | None:
     try:
-        return get_store().live(now=time.time())
+        return get_store().live(now=time.time(), day=day, visitor=visitor)
     except StoreUnavailable:
         return None
+
+
+def _visitor(request, day: date) -> str | None:
+    """The hash of the person viewing this page, if the page is one that counts them: the
+    middleware records the visit only after the page is rendered, so without this the first
+    visitor of the day would read "Hôm nay: 0" on the page that counts them."""
+    if request is None or request.method != "GET" or visitors.excluded_path(request.path):
+        return None
+    if not visitors.countable_visitor(request):
+        return None
+    try:
+        salt = get_store().salt(day)
+    except StoreUnavailable:
+        return None
+    return visitors.visitor_hash(salt, visitors.client_ip(request), visitors.user_agent(request))
 
 
 def _persisted(today: date, generation: int | str) -> dict:
@@ -63,10 +79,11 @@ def _persisted(today: date, generation: int | str) -> dict:
     return figures
 
 
-def footer_stats() -> FooterStats:
-    """ "Đang truy cập", "Hôm nay", "Tháng hiện tại", "Tổng" (definitions: docs/metrics.md)."""
+def footer_stats(request=None) -> FooterStats:
+    """ "Đang truy cập", "Hôm nay", "Tháng hiện tại", "Tổng" (definitions: docs/metrics.md),
+    including the visit of the person `request` comes from when it is about to be counted."""
     today = timezone.localdate()
-    live = _live()
+    live = _live(today, _visitor(request, today))
     db = _persisted(today, live.generation if live else "offline")
     days = live.days if live else {}
     pending_today = days.get(today, [0, 0])[0]
@@ -74,11 +91,12 @@ def footer_stats() -> FooterStats:
         v for d, (v, _) in days.items() if d.year == today.year and d.month == today.month
     )
     pending_all = sum(v for v, _ in days.values())
+    this_visit = int(live is not None and not live.visitor_seen_today)
     return FooterStats(
-        online=live.online if live else None,
-        today=db["today"] + pending_today,
-        month=db["month"] + pending_month,
-        total=total_offset() + db["total"] + pending_all,
+        online=live.online + int(not live.visitor_online) if live else None,
+        today=db["today"] + pending_today + this_visit,
+        month=db["month"] + pending_month + this_visit,
+        total=total_offset() + db["total"] + pending_all + this_visit,
     )
 
 
@@ -129,10 +147,10 @@ def daily(start: date, end: date) -> Daily:
         )
     }
     live = _live()
-    for day, (visitors, views) in (live.days if live else {}).items():
+    for day, (visitor_count, views) in (live.days if live else {}).items():
         if start <= day <= end:
             counts = figures.setdefault(day, [0, 0])
-            counts[0] += visitors
+            counts[0] += visitor_count
             counts[1] += views
     values = [
         (start + timedelta(days=i), *figures.get(start + timedelta(days=i), [0, 0]))

@@ -29,7 +29,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -57,6 +57,9 @@ class Live:
     # Deltas not yet in the database (pending and being flushed): day → [visitors, page views].
     days: dict[date, list[int]] = field(default_factory=dict)
     generation: int = 0
+    # When asked about a visitor: is this visitor already among today's / the online ones?
+    visitor_seen_today: bool = True
+    visitor_online: bool = True
 
 
 @dataclass
@@ -104,7 +107,9 @@ class VisitStore:
     def record_search(self, *, day: date, query: str, zero: bool) -> None:
         raise NotImplementedError
 
-    def live(self, *, now: float) -> Live:
+    def live(self, *, now: float, day: date | None = None, visitor: str | None = None) -> Live:
+        """The figures not yet flushed; with `visitor`, also whether that visitor is already
+        counted today and online (so a page can include its own visit)."""
         raise NotImplementedError
 
     @contextmanager
@@ -189,7 +194,7 @@ class MemoryStore(VisitStore):
             counts[0] += 1
             counts[1] += int(zero)
 
-    def live(self, *, now: float) -> Live:
+    def live(self, *, now: float, day: date | None = None, visitor: str | None = None) -> Live:
         with self._lock:
             self._prune_online(now)
             days: dict[date, list[int]] = defaultdict(lambda: [0, 0])
@@ -199,7 +204,13 @@ class MemoryStore(VisitStore):
                 for day, (visitors, views) in batch.days.items():
                     days[day][0] += visitors
                     days[day][1] += views
-            return Live(online=len(self._online), days=dict(days), generation=self._generation)
+            return Live(
+                online=len(self._online),
+                days=dict(days),
+                generation=self._generation,
+                visitor_seen_today=visitor is None or visitor in self._seen.get(day, ()),
+                visitor_online=visitor is None or visitor in self._online,
+            )
 
     @contextmanager
     def flush_lock(self) -> Iterator[bool]:
@@ -379,17 +390,20 @@ class RedisStore(VisitStore):
 
         self._call(run)
 
-    def live(self, *, now: float) -> Live:
+    def live(self, *, now: float, day: date | None = None, visitor: str | None = None) -> Live:
         def run():
             pipe = self.client.pipeline(transaction=False)
             pipe.zcount(self.k("online"), f"({now - ONLINE_WINDOW}", "+inf")
             pipe.hgetall(self.k("pending:days"))
             pipe.hgetall(self.k("draining:days"))
             pipe.get(self.k("generation"))
+            if visitor is not None:  # in the same round trip
+                pipe.sismember(self.k(f"seen:{day_key(day)}"), visitor)
+                pipe.zscore(self.k("online"), visitor)
             return pipe.execute()
 
         try:
-            online, pending, draining, generation = self._call(run)
+            online, pending, draining, generation, *presence = self._call(run)
         except StoreUnavailable:
             if self._last_live is not None:
                 return self._last_live
@@ -400,6 +414,10 @@ class RedisStore(VisitStore):
                 _add_day_field(days, name.decode(), int(value))
         live = Live(online=int(online), days=days, generation=int(generation or 0))
         self._last_live = live
+        if presence:
+            seen, last = presence
+            online_now = last is not None and float(last) > now - ONLINE_WINDOW
+            return replace(live, visitor_seen_today=bool(seen), visitor_online=online_now)
         return live
 
     @contextmanager

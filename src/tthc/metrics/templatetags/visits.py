@@ -20,11 +20,11 @@ def _n(value: int | None) -> str:
     return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
 
 
-@register.inclusion_tag("metrics/_visitor_stats.html")
-def visitor_stats():
+@register.inclusion_tag("metrics/_visitor_stats.html", takes_context=True)
+def visitor_stats(context):
     global _warned
     try:
-        stats = selectors.footer_stats()
+        stats = selectors.footer_stats(context.get("request"))
     except Exception:
         if not _warned:
             _warned = True
