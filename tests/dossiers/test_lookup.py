@@ -3,10 +3,10 @@
 import pytest
 
 from tests.dossiers.conftest import PERSON, staff
+from tthc.core.contact import mask_address, mask_digits, mask_email, mask_name
 from tthc.core.errors import PermissionDenied
 from tthc.dossiers import services
 from tthc.dossiers.models import AccessLog
-from tthc.dossiers.personal import mask_address, mask_digits, mask_email, mask_name
 from tthc.org.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_mask_name(name, masked):
 
 
 def test_mask_other_fields():
-    assert mask_digits("001090012345") == "********2345"
+    assert mask_digits("001090012345", 4) == "********2345"
     assert mask_digits("0912345678", 3) == "*******678"
     assert mask_email("an.nguyen@example.vn") == "a***@example.vn"
     assert mask_address("Số 1 phố Tràng Tiền, phường Hoàn Kiếm, Hà Nội") == "***, Hà Nội"

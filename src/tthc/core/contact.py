@@ -1,6 +1,6 @@
 """Contact details shared by the apps that collect them (dossiers, feedback): validation of a
-Vietnamese phone number and an e-mail address, and masking for public views (Decree 13/2023,
-DOMAIN §11)."""
+Vietnamese phone number and an e-mail address, and masking of names, numbers, e-mail and postal
+addresses for public views (Decree 13/2023, DOMAIN §11)."""
 
 from __future__ import annotations
 
@@ -50,9 +50,26 @@ def mask_name(name: str) -> str:
 
 
 def mask_digits(value: str, keep: int = 3) -> str:
+    """'0912345678' -> '*******678'."""
     if not value:
         return ""
     return "*" * max(len(value) - keep, 0) + value[-keep:]
+
+
+def mask_email(value: str) -> str:
+    """'an.nguyen@example.vn' -> 'a***@example.vn'."""
+    if not value or "@" not in value:
+        return ""
+    local, domain = value.split("@", 1)
+    return f"{local[0]}***@{domain}"
+
+
+def mask_address(value: str) -> str:
+    """Only the last part (province or commune) stays: '***, Hà Nội'."""
+    parts = [p.strip() for p in (value or "").split(",") if p.strip()]
+    if not parts:
+        return ""
+    return "***" if len(parts) == 1 else f"***, {parts[-1]}"
 
 
 def redact_contacts(text: str) -> str:

@@ -8,15 +8,19 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
-
+from tthc.core.contact import (
+    clean_email,
+    clean_phone,
+    mask_address,
+    mask_digits,
+    mask_email,
+    mask_name,
+)
 from tthc.core.errors import ValidationError
 from tthc.core.text import normalize_space
 from tthc.dossiers.models import Applicant, ApplicantKind
 
 _CITIZEN_ID = re.compile(r"^\d{12}$")
-_PHONE = re.compile(r"^0\d{9,10}$")
 _TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
 # 4th digit of the citizen ID: century and sex (0/1: 1900s, 2/3: 2000s, 4/5: 2100s...).
 _CENTURY = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200}
@@ -60,15 +64,6 @@ def validate_citizen_id(value: str, date_of_birth: date | None = None) -> str:
     return value
 
 
-def _phone(value: str) -> str:
-    value = re.sub(r"[\s.\-]", "", value or "")
-    if value.startswith("+84"):
-        value = "0" + value[3:]
-    if value and not _PHONE.match(value):
-        raise ValidationError("Số điện thoại không hợp lệ.", field="phone")
-    return value
-
-
 def clean_applicant(data: ApplicantInput, *, today: date) -> dict:
     """The applicant's fields, validated and normalised; raises ValidationError."""
     if data.kind not in ApplicantKind.values:
@@ -76,8 +71,8 @@ def clean_applicant(data: ApplicantInput, *, today: date) -> dict:
     fields = {
         "kind": data.kind,
         "full_name": normalize_space(data.full_name)[:200],
-        "phone": _phone(data.phone),
-        "email": (data.email or "").strip(),
+        "phone": clean_phone(data.phone),
+        "email": clean_email(data.email),
         "address": normalize_space(data.address)[:300],
         "date_of_birth": data.date_of_birth,
         "citizen_id": "",
@@ -85,11 +80,6 @@ def clean_applicant(data: ApplicantInput, *, today: date) -> dict:
         "tax_code": "",
         "representative": "",
     }
-    if fields["email"]:
-        try:
-            validate_email(fields["email"])
-        except DjangoValidationError:
-            raise ValidationError("Địa chỉ thư điện tử không hợp lệ.", field="email") from None
     if data.date_of_birth is not None and data.date_of_birth > today:
         raise ValidationError("Ngày sinh không được sau ngày hôm nay.", field="date_of_birth")
     if data.kind == ApplicantKind.PERSON:
@@ -119,42 +109,6 @@ def clean_applicant(data: ApplicantInput, *, today: date) -> dict:
     return fields
 
 
-# --------------------------------------------------------------------------- masking
-
-
-def mask_name(name: str) -> str:
-    """'Nguyễn Văn An' -> 'Nguyễn V*** A': family name kept, middle names by their initial."""
-    words = (name or "").split()
-    if not words:
-        return ""
-    if len(words) == 1:
-        return words[0][0] + "***"
-    middle = [w[0] + "***" for w in words[1:-1]]
-    return " ".join([words[0], *middle, words[-1][0]])
-
-
-def mask_digits(value: str, keep: int = 4) -> str:
-    """'001090012345' -> '********2345'."""
-    if not value:
-        return ""
-    return "*" * max(len(value) - keep, 0) + value[-keep:]
-
-
-def mask_email(value: str) -> str:
-    if not value or "@" not in value:
-        return ""
-    local, domain = value.split("@", 1)
-    return f"{local[0]}***@{domain}"
-
-
-def mask_address(value: str) -> str:
-    """Only the last part (province or commune) stays: '***, Hà Nội'."""
-    parts = [p.strip() for p in (value or "").split(",") if p.strip()]
-    if not parts:
-        return ""
-    return "***" if len(parts) == 1 else f"***, {parts[-1]}"
-
-
 def applicant_view(applicant: Applicant, *, full: bool) -> dict:
     """What the lookup shows about the applicant: everything when `full`, else masked."""
     person = applicant.kind == ApplicantKind.PERSON
@@ -178,7 +132,7 @@ def applicant_view(applicant: Applicant, *, full: bool) -> dict:
         "kind": applicant.kind,
         # An organisation's name is not personal data.
         "name": mask_name(applicant.full_name) if person else applicant.organisation_name,
-        "citizen_id": mask_digits(applicant.citizen_id),
+        "citizen_id": mask_digits(applicant.citizen_id, 4),
         "date_of_birth": (
             f"**/**/{applicant.date_of_birth.year}" if applicant.date_of_birth else ""
         ),
