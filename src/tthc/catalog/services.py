@@ -1,19 +1,16 @@
-"""Every write to the catalog. Keyword-only, validated, one transaction each."""
+"""Every write to the catalog. Keyword-only, validated, one transaction each.
+
+Version diffs live in `tthc.catalog.diffs`, imports started from the screens in
+`tthc.catalog.import_jobs`."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -21,15 +18,12 @@ from pydantic import ValidationError as PydanticValidationError
 
 from tthc.catalog import search
 from tthc.catalog.completeness import MANDATORY, missing_components
+from tthc.catalog.diffs import content_hash, diff_data
 from tthc.catalog.models import (
     AgencyRole,
     DecisionAction,
     DecisionItem,
     Field,
-    ImportJob,
-    ImportStatus,
-    Level,
-    OnlineLevel,
     Procedure,
     ProcedureAgency,
     ProcedureVersion,
@@ -41,8 +35,6 @@ from tthc.core.errors import Conflict, NotFound, ValidationError
 from tthc.core.text import fold, normalize_space
 from tthc.org.models import Agency
 from tthc.org.policy import Action, require
-
-logger = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -56,131 +48,6 @@ class SaveResult:
     procedure: Procedure
     outcome: Outcome
     version: ProcedureVersion
-
-
-def canonical_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def content_hash(data: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(data).encode()).hexdigest()
-
-
-def diff_data(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Field-level diff: for each top-level component that changed, its old and new value."""
-    changes = {}
-    for key in sorted(set(old) | set(new)):
-        if old.get(key) != new.get(key):
-            changes[key] = {"old": old.get(key), "new": new.get(key)}
-    return changes
-
-
-COMPONENT_LABELS = {
-    "name": "Tên thủ tục",
-    "levels": "Cấp thực hiện",
-    "field": "Lĩnh vực",
-    "procedure_type": "Loại thủ tục",
-    "subjects": "Đối tượng thực hiện",
-    "status": "Tình trạng",
-    "online_level": "Dịch vụ công trực tuyến",
-    "boundary_free": "Không phụ thuộc địa giới hành chính",
-    "steps": "Trình tự thực hiện",
-    "channels": "Cách thức thực hiện",
-    "documents": "Thành phần hồ sơ",
-    "legal_bases": "Căn cứ pháp lý",
-    "results": "Kết quả",
-    "requirements": "Yêu cầu, điều kiện",
-    "competent_agency": "Cơ quan có thẩm quyền",
-    "implementing_agency": "Cơ quan thực hiện",
-    "authorised_agency": "Cơ quan được ủy quyền",
-    "coordinating_agency": "Cơ quan phối hợp",
-    "reception_address": "Địa chỉ tiếp nhận",
-    "related_procedures": "Thủ tục liên quan",
-    "keywords": "Từ khóa",
-    "description": "Mô tả",
-    "decision_number": "Số quyết định công bố",
-}
-_CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính"}
-
-
-VALUE_LABELS = {
-    "status": dict(Status.choices),
-    "online_level": dict(OnlineLevel.choices),
-    "levels": dict(Level.choices),
-}
-
-
-def _value_text(key: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return str(VALUE_LABELS.get(key, {}).get(value, value))
-
-
-def _row_text(key: str, item: Any) -> str:
-    """One row of a list component as a line a person reads."""
-    if not isinstance(item, dict):
-        return _value_text(key, item)
-    if key == "channels":
-        time = item.get("processing_time") or {}
-        fees = ", ".join(
-            f.get("text") or f"{f.get('amount_vnd')} đồng" for f in item.get("fees", [])
-        )
-        when = time.get("text") or f"{time.get('amount') or ''} {time.get('unit', '')}".strip()
-        parts = [_CHANNELS.get(item.get("channel"), item.get("channel", "")), when, fees]
-        if item.get("description"):
-            parts.append(item["description"])
-        return " — ".join(p for p in parts if p)
-    if key == "documents":
-        counts = []
-        if item.get("originals"):
-            counts.append(f"{item['originals']} bản chính")
-        if item.get("copies"):
-            counts.append(f"{item['copies']} bản sao")
-        text = item.get("name", "")
-        if item.get("group"):
-            text = f"[{item['group']}] {text}"
-        return text + (f" ({', '.join(counts)})" if counts else "")
-    if key == "legal_bases":
-        return " — ".join(p for p in (item.get("number", ""), item.get("title", "")) if p)
-    if key == "results":
-        return " — ".join(p for p in (item.get("name", ""), item.get("code", "")) if p)
-    return canonical_json(item)
-
-
-def readable_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """A per-component diff two versions can be compared by: for list components the rows
-    removed and added (and how many are unchanged), for the others the old and new text."""
-    changes = []
-    for key, change in diff_data(old, new).items():
-        before, after = change["old"], change["new"]
-        label = COMPONENT_LABELS.get(key, key)
-        if isinstance(before, list) or isinstance(after, list):
-            old_rows = [_row_text(key, i) for i in before or []]
-            new_rows = [_row_text(key, i) for i in after or []]
-            kept = [r for r in new_rows if r in old_rows]
-            changes.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "kind": "list",
-                    "removed": [r for r in old_rows if r not in new_rows],
-                    "added": [r for r in new_rows if r not in old_rows],
-                    "unchanged": len(kept),
-                }
-            )
-        else:
-            changes.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "kind": "text",
-                    "old": _value_text(key, before),
-                    "new": _value_text(key, after),
-                }
-            )
-    return changes
 
 
 def validate_data(data: dict[str, Any] | ProcedureData) -> dict[str, Any]:
@@ -603,135 +470,3 @@ def publish_decision(*, user, **arguments) -> PublicationDecision:
     """`record_decision` for the management screens: only the control officer may."""
     require(user, Action.CATALOG_PUBLISH)
     return record_decision(user=user, **arguments)
-
-
-# --- Import from the management screens -----------------------------------------------------
-
-UPLOAD_MAX_BYTES = 20 * 1024 * 1024
-UPLOAD_MAX_FILES = 20
-
-
-@dataclass(frozen=True)
-class Upload:
-    name: str
-    size: int
-    chunks: Any  # callable returning an iterator of bytes (Django's UploadedFile.chunks)
-    head: bytes  # the first bytes, for the type check
-
-
-def _check_upload(upload: Upload) -> str:
-    """The safe stored name of an upload, or a ValidationError saying why it is refused."""
-    original = Path(upload.name).name
-    suffix = Path(original).suffix.lower()
-    if suffix not in (".json", ".xlsx"):
-        raise ValidationError(
-            f"Tệp “{original}”: chỉ nhận tệp .json hoặc .xlsx.", field="files", code="type"
-        )
-    if upload.size > UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            f"Tệp “{original}” quá lớn ({upload.size / 1024 / 1024:.1f} MB, tối đa "
-            f"{UPLOAD_MAX_BYTES // 1024 // 1024} MB).",
-            field="files",
-            code="size",
-        )
-    if upload.size == 0:
-        raise ValidationError(f"Tệp “{original}” rỗng.", field="files", code="empty")
-    head = upload.head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if suffix == ".xlsx" and not upload.head.startswith(b"PK\x03\x04"):
-        raise ValidationError(
-            f"Tệp “{original}” không phải tệp Excel (.xlsx) hợp lệ.", field="files", code="type"
-        )
-    if suffix == ".json" and head[:1] not in (b"{", b"["):
-        raise ValidationError(
-            f"Tệp “{original}” không phải tệp JSON (phải bắt đầu bằng {{ hoặc [).",
-            field="files",
-            code="type",
-        )
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", fold(Path(original).stem)).strip("-.")[:80]
-    return f"{stem or 'tep'}{suffix}"
-
-
-def start_import(*, user, uploads: list[Upload]) -> ImportJob:
-    """Store the uploaded files under MEDIA_ROOT/imports/<job>/ and queue their import.
-
-    Every file is checked (type by name and content, size) before anything is stored; the
-    import itself runs in the background task `run_import_job` and records its progress and
-    per-record report on the job.
-    """
-    require(user, Action.CATALOG_IMPORT)
-    if not uploads:
-        raise ValidationError("Chọn ít nhất một tệp để nhập.", field="files")
-    if len(uploads) > UPLOAD_MAX_FILES:
-        raise ValidationError(
-            f"Mỗi lần nhập tối đa {UPLOAD_MAX_FILES} tệp.", field="files", code="too_many"
-        )
-    names = []
-    for upload in uploads:
-        name = _check_upload(upload)
-        while name in names:
-            name = f"{Path(name).stem}-{len(names)}{Path(name).suffix}"
-        names.append(name)
-    directory = f"imports/{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
-    target = Path(settings.MEDIA_ROOT) / directory
-    target.mkdir(parents=True, exist_ok=True)
-    for upload, name in zip(uploads, names, strict=True):
-        with (target / name).open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-    job = ImportJob.objects.create(
-        created_by=user,
-        directory=directory,
-        files=[
-            {"name": name, "original": Path(u.name).name}
-            for u, name in zip(uploads, names, strict=True)
-        ],
-        files_total=len(names),
-    )
-    from tthc.catalog.tasks import run_import_job  # tasks import this module
-
-    run_import_job.enqueue(job.pk)
-    return ImportJob.objects.get(pk=job.pk)
-
-
-def run_import(job_id: int) -> ImportJob:
-    """Import the files of a job, recording progress file by file, then the report."""
-    from tthc.catalog.imports import import_procedures
-
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.is_finished:
-        return job
-    root = Path(settings.MEDIA_ROOT) / job.directory
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now(), files_done=0
-    )
-    done = 0
-
-    def progress(_path) -> None:
-        nonlocal done
-        done += 1
-        ImportJob.objects.filter(pk=job.pk).update(files_done=done)
-
-    try:
-        report = import_procedures(
-            [root / f["name"] for f in job.files], user=job.created_by, on_file=progress
-        )
-    except Exception as exc:  # the job must end in a state the status page can show
-        logger.exception("Import job %s failed", job.pk)
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
-        )
-        return ImportJob.objects.get(pk=job.pk)
-    prefix = f"{root}/"
-    records = [
-        {**r.__dict__, "source": r.source.replace(prefix, "")}
-        for r in report.records
-        if r.outcome == "failed" or r.problems
-    ]
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.DONE,
-        finished_at=timezone.now(),
-        files_done=job.files_total,
-        counts=dict(report.counts),
-        report={"summary": report.summary(), "records": records},
-    )
-    return ImportJob.objects.get(pk=job.pk)

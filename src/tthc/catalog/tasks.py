@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
-from tthc.catalog import services
+from tthc.catalog import import_jobs, services
 
 
 @task()
 def run_import_job(job_id: int) -> dict:
     """Import the files of an `ImportJob`, recording progress and the per-record report."""
-    job = services.run_import(job_id)
+    job = import_jobs.run_import(job_id)
     return {"status": job.status, "counts": job.counts}
 
 

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from tthc.catalog import selectors, services
+from tthc.catalog import diffs, import_jobs, selectors, services
 from tthc.catalog.forms import (
     AbolishForm,
     DecisionForm,
@@ -275,7 +275,7 @@ def procedure_history(request, code: str):
     by_number = {v.number: v for v in versions}
     diff = None
     if left in by_number and right in by_number and left != right:
-        diff = services.readable_diff(by_number[left].data, by_number[right].data)
+        diff = diffs.readable_diff(by_number[left].data, by_number[right].data)
     return render(
         request,
         "catalog/manage/history.html",
@@ -392,10 +392,12 @@ def import_start(request):
             head = next(upload.chunks(chunk_size=512), b"")[:512]
             upload.seek(0)
             uploads.append(
-                services.Upload(name=upload.name, size=upload.size, chunks=upload.chunks, head=head)
+                import_jobs.Upload(
+                    name=upload.name, size=upload.size, chunks=upload.chunks, head=head
+                )
             )
         try:
-            job = services.start_import(user=request.user, uploads=uploads)
+            job = import_jobs.start_import(user=request.user, uploads=uploads)
         except PermissionDenied:
             raise
         except ApplicationError as exc:
