@@ -6,9 +6,9 @@ import pytest
 from tests.dossiers.conftest import at, staff
 from tthc.catalog.models import ProcedureAgency
 from tthc.core.errors import PermissionDenied, ValidationError
-from tthc.dossiers import deadlines, selectors, services
+from tthc.dossiers import deadlines, processes, selectors
 from tthc.dossiers.models import ProcessStep
-from tthc.dossiers.services import StepInput
+from tthc.dossiers.processes import StepInput
 from tthc.org.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_without_a_definition_a_single_default_step_ends_at_the_deadline(receive
 
 def test_shares_must_sum_to_100(procedure, root):
     with pytest.raises(ValidationError) as error:
-        services.save_process(
+        processes.save_process(
             user=root,
             procedure=procedure,
             steps=[StepInput("A", Role.SPECIALIST, 60), StepInput("B", Role.SPECIALIST, 30)],
@@ -51,11 +51,11 @@ def test_shares_must_sum_to_100(procedure, root):
 )
 def test_each_step_is_validated(procedure, root, step, text):
     with pytest.raises(ValidationError, match=text):
-        services.save_process(user=root, procedure=procedure, steps=[step])
+        processes.save_process(user=root, procedure=procedure, steps=[step])
 
 
 def test_step_dues_are_shares_of_the_legal_time(procedure, received, root, travel):
-    services.save_process(user=root, procedure=procedure, steps=THREE)
+    processes.save_process(user=root, procedure=procedure, steps=THREE)
     travel(2025, 1, 22, 10)
     dossier = received()
     step = selectors.current_step(dossier)
@@ -68,8 +68,8 @@ def test_step_dues_are_shares_of_the_legal_time(procedure, received, root, trave
 
 
 def test_an_agency_definition_overrides_the_general_one(procedure, department, root):
-    services.save_process(user=root, procedure=procedure, steps=THREE)
-    services.save_process(
+    processes.save_process(user=root, procedure=procedure, steps=THREE)
+    processes.save_process(
         user=root,
         procedure=procedure,
         agency=department,
@@ -80,7 +80,7 @@ def test_an_agency_definition_overrides_the_general_one(procedure, department, r
     ]
     assert len(selectors.process_definition(procedure.pk, None)) == 3
     # No steps: the definition is removed.
-    services.save_process(user=root, procedure=procedure, agency=department, steps=[])
+    processes.save_process(user=root, procedure=procedure, agency=department, steps=[])
     assert len(selectors.process_definition(procedure.pk, department.pk)) == 3
 
 
@@ -88,13 +88,13 @@ def test_who_may_edit(procedure, department, other_agency, specialist):
     leader = staff(Role.AGENCY_LEADER, department)
     one = [StepInput("Giải quyết", Role.SPECIALIST, 100)]
     with pytest.raises(PermissionDenied):
-        services.save_process(user=specialist, procedure=procedure, steps=one)
+        processes.save_process(user=specialist, procedure=procedure, steps=one)
     with pytest.raises(PermissionDenied):
-        services.save_process(user=leader, procedure=procedure, steps=one)  # the general one
+        processes.save_process(user=leader, procedure=procedure, steps=one)  # the general one
     with pytest.raises(PermissionDenied):
-        services.save_process(user=leader, procedure=procedure, agency=other_agency, steps=one)
-    services.save_process(user=leader, procedure=procedure, agency=department, steps=one)
-    services.save_process(
+        processes.save_process(user=leader, procedure=procedure, agency=other_agency, steps=one)
+    processes.save_process(user=leader, procedure=procedure, agency=department, steps=one)
+    processes.save_process(
         user=staff(Role.CONTROL_OFFICER, other_agency), procedure=procedure, steps=one
     )
     assert ProcessStep.objects.count() == 2
@@ -128,7 +128,7 @@ def test_editing_screen_is_refused_to_specialists(client, procedure, specialist)
 
 
 def test_dossier_page_shows_the_current_step(client, procedure, received, root, specialist):
-    services.save_process(user=root, procedure=procedure, steps=THREE)
+    processes.save_process(user=root, procedure=procedure, steps=THREE)
     dossier = received()
     client.force_login(specialist)
     page = client.get(f"/quan-tri/ho-so/{dossier.code}/").content.decode()

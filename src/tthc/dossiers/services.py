@@ -30,7 +30,6 @@ from tthc.dossiers.models import (
     DossierDocument,
     DossierEvent,
     EventAttachment,
-    ProcessStep,
     SatisfactionRating,
     Status,
 )
@@ -866,81 +865,6 @@ def read_applicant(*, user, dossier: Dossier, what: str = "xem thông tin ngư�
     with transaction.atomic():
         AccessLog.objects.create(user=user, dossier=dossier, what=what[:200])
     return dossier.applicant
-
-
-# --------------------------------------------------------------------------- process definitions
-
-
-@dataclass(frozen=True)
-class StepInput:
-    """One internal step: `responsible_agency` None means the dossier's resolving agency."""
-
-    name: str
-    role: str
-    share_percent: int
-    responsible_agency: Agency | None = None
-
-
-def may_edit_process(user, agency: Agency | None) -> bool:
-    """Catalog editors define every process; an agency's leader (who manages the agency) the
-    process of their own agency."""
-    if can(user, Policy.CATALOG_EDIT):
-        return True
-    return agency is not None and can(user, Policy.ORG_MANAGE_AGENCY, agency)
-
-
-def save_process(
-    *, user, procedure: Procedure, agency: Agency | None = None, steps: Sequence[StepInput]
-) -> list[ProcessStep]:
-    """Replace the process definition of `procedure` (for the resolving `agency`, or for every
-    agency when None). The shares must sum to 100 % of the legal time; no steps removes the
-    definition (the default single step applies again). Open dossiers keep their step number,
-    capped to the new number of steps by `selectors.current_step`."""
-    if not may_edit_process(user, agency):
-        raise PermissionDenied("Bạn không có quyền sửa quy trình nội bộ của thủ tục này.")
-    rows = []
-    roles = set(Role.values)
-    for order, step in enumerate(steps, start=1):
-        name = normalize_space(step.name)
-        if not name:
-            raise ValidationError(f"Bước {order}: cần nhập tên bước.", field="steps")
-        if len(name) > 300:
-            raise ValidationError(
-                f"Bước {order}: tên bước quá dài (tối đa 300 ký tự).", field="steps"
-            )
-        if step.role not in roles:
-            raise ValidationError(f"Bước {order}: vai trò thực hiện không hợp lệ.", field="steps")
-        share = step.share_percent
-        if isinstance(share, bool) or not isinstance(share, int) or not 1 <= share <= 100:
-            raise ValidationError(
-                f"Bước {order}: tỷ lệ thời gian phải là số nguyên từ 1 đến 100 (%).", field="steps"
-            )
-        if step.responsible_agency is not None and not step.responsible_agency.is_active:
-            raise ValidationError(
-                f"Bước {order}: cơ quan thực hiện đã ngừng hoạt động.", field="steps"
-            )
-        rows.append(
-            ProcessStep(
-                procedure=procedure,
-                agency=agency,
-                order=order,
-                name=name,
-                role=step.role,
-                share_percent=share,
-                responsible_agency=step.responsible_agency,
-            )
-        )
-    total = sum(row.share_percent for row in rows)
-    if rows and total != 100:
-        raise ValidationError(
-            f"Tổng tỷ lệ thời gian của các bước phải bằng 100% thời hạn giải quyết theo quy "
-            f"định (hiện là {total}%).",
-            field="steps",
-        )
-    with transaction.atomic():
-        ProcessStep.objects.filter(procedure=procedure, agency=agency).delete()
-        ProcessStep.objects.bulk_create(rows)
-    return rows
 
 
 # --------------------------------------------------------------------------- online request

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tthc.catalog.selectors import procedure_list
 from tthc.core import uploads
 from tthc.core.errors import ApplicationError, PermissionDenied, ValidationError
-from tthc.dossiers import forms_pdf, pdf, selectors, services
+from tthc.dossiers import forms_pdf, pdf, processes, selectors, services
 from tthc.dossiers.forms import DOCUMENT_FORMS, ReceptionForm
 from tthc.dossiers.models import (
     OPEN_STATUSES,
@@ -569,7 +569,7 @@ def _step_inputs(rows: list[dict], agencies: dict) -> list:
         if row["agency"] and agency is None:
             raise ValidationError("Cơ quan thực hiện không hợp lệ.", field="steps")
         inputs.append(
-            services.StepInput(
+            processes.StepInput(
                 name=row["name"], role=row["role"], share_percent=share, responsible_agency=agency
             )
         )
@@ -593,7 +593,7 @@ def process_edit(request, code: str):
         agency = Agency.objects.filter(code=agency_code, is_active=True).first()
         if agency is None:
             raise Http404(_("Không tìm thấy cơ quan."))
-    if not services.may_edit_process(request.user, agency):
+    if not processes.may_edit_process(request.user, agency):
         return _forbidden(request, _("Bạn không có quyền sửa quy trình nội bộ của thủ tục này."))
     steps = list(
         ProcessStep.objects.filter(procedure=procedure, agency=agency)
@@ -607,7 +607,7 @@ def process_edit(request, code: str):
     if post is not None:
         try:
             inputs = _step_inputs(rows, {a.code: a for a in choices})
-            services.save_process(
+            processes.save_process(
                 user=request.user, procedure=procedure, agency=agency, steps=inputs
             )
         except PermissionDenied as exc:
