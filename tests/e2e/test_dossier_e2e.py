@@ -9,10 +9,10 @@ page by page with `pdftoppm -r 80` next to them (looked at by a person when they
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
+from tests.e2e.shots import Shots
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory, make_procedure
 from tthc.catalog.models import ProcedureAgency
 from tthc.dossiers.models import Dossier, SatisfactionRating, Status
@@ -21,7 +21,7 @@ from tthc.org.models import AgencyKind, ReceptionPoint, Role
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mat-khau-dai-12"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = Shots(prefix="dossier-")
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -31,7 +31,7 @@ PNG = (
 
 
 def shot(page, name):
-    page.screenshot(path=str(SHOTS / f"dossier-{name}.png"), full_page=True)
+    SHOTS.take(page, name)
 
 
 def render_pdf(data: bytes, name: str, tmp_path) -> None:
@@ -42,11 +42,13 @@ def render_pdf(data: bytes, name: str, tmp_path) -> None:
     subprocess.run(["pdftoppm", "-r", "80", "-png", str(path), str(prefix)], check=True)
     pages = sorted(tmp_path.glob(f"{name}-*.png"))
     assert pages
-    for stale in SHOTS.glob(f"dossier-pdf-{name}*.png"):
+    if SHOTS.directory is None:
+        return
+    for stale in SHOTS.directory.glob(f"dossier-pdf-{name}*.png"):
         stale.unlink()
     for number, png in enumerate(pages, start=1):
         suffix = "" if len(pages) == 1 else f"-p{number}"
-        shutil.copy(png, SHOTS / f"dossier-pdf-{name}{suffix}.png")
+        shutil.copy(png, SHOTS.directory / f"dossier-pdf-{name}{suffix}.png")
 
 
 def user(username, role, agency):

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.e2e.shots import Shots
 from tests.factories import AgencyFactory, MembershipFactory
 from tthc.feedback.models import Feedback, Vote
 from tthc.org.models import AgencyKind
@@ -14,7 +15,7 @@ from tthc.org.models import AgencyKind
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mat-khau-dai-12"
-SHOTS = "docs/screenshots"
+SHOTS = Shots()
 
 
 def _staff(role, agency, username):
@@ -57,11 +58,11 @@ def test_submit_handle_publish_archive_like(live_server, page, officer):
     page.fill("input[name=sender_address]", "Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội")
     box = page.locator("input[name=website]").bounding_box()
     assert box["x"] + box["width"] < 0  # the honeypot is off-screen for people
-    page.screenshot(path=f"{SHOTS}/feedback-1-form.png", full_page=True)
+    SHOTS.take(page, "feedback-1-form")
     page.get_by_role("button", name="Gửi phản ánh").click()
     code = page.locator("#ma-phan-anh").inner_text().strip()
     assert re.fullmatch(r"PA-\d{6}-[A-Z0-9]{6}", code)
-    page.screenshot(path=f"{SHOTS}/feedback-2-submitted.png", full_page=True)
+    SHOTS.take(page, "feedback-2-submitted")
 
     # the control officer receives it and transfers it to the competent department
     page.goto(f"{live_server.url}/quan-tri/phan-anh/")
@@ -97,7 +98,7 @@ def test_submit_handle_publish_archive_like(live_server, page, officer):
     _login(page, "lanhdao")
     page.get_by_role("link", name=code).click()
     page.get_by_role("button", name="Duyệt câu trả lời").click()
-    page.screenshot(path=f"{SHOTS}/feedback-3-staff.png", full_page=True)
+    SHOTS.take(page, "feedback-3-staff")
     page.get_by_role("button", name="Công khai câu trả lời").click()
     assert page.locator("#trang-thai").inner_text() == "Đã công khai trả lời"
     actors = {e.actor.username for e in Feedback.objects.get(code=code).events.all() if e.actor}
@@ -110,7 +111,7 @@ def test_submit_handle_publish_archive_like(live_server, page, officer):
     assert item.count() == 1
     text = page.locator("main").inner_text()
     assert "Nguyễn Văn An" not in text and "0912345678" not in text
-    page.screenshot(path=f"{SHOTS}/feedback-4-archive.png", full_page=True)
+    SHOTS.take(page, "feedback-4-archive")
     item.locator("a").first.click()
 
     # a visitor likes it, once
@@ -120,10 +121,10 @@ def test_submit_handle_publish_archive_like(live_server, page, officer):
     page.get_by_role("button", name=re.compile("Chưa hài lòng")).click()
     assert "đã bình chọn" in page.locator(".messages").inner_text()
     assert page.locator("[data-dislikes]").inner_text() == "0"
-    page.screenshot(path=f"{SHOTS}/feedback-5-answer.png", full_page=True)
+    SHOTS.take(page, "feedback-5-answer")
     assert Vote.objects.filter(feedback=Feedback.objects.get(code=code)).count() == 1
 
     # the public form on a phone
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/phan-anh/")
-    page.screenshot(path=f"{SHOTS}/feedback-6-archive-phone.png", full_page=True)
+    SHOTS.take(page, "feedback-6-archive-phone")

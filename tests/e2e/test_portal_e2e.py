@@ -8,10 +8,11 @@ full-page screenshot of every public page type (desktop, plus the key pages on a
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.shots import Shots
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,18 +53,6 @@ def axe():
         )
 
     return check
-
-
-class Shots:
-    def __init__(self):
-        directory = os.environ.get("TTHC_SCREENSHOTS", "")
-        self.directory = (ROOT / directory) if directory else None
-        if self.directory:
-            self.directory.mkdir(parents=True, exist_ok=True)
-
-    def take(self, page, name: str) -> None:
-        if self.directory:
-            page.screenshot(path=str(self.directory / f"{name}.png"), full_page=True)
 
 
 def test_search_open_procedure_tables_and_print_view_are_accessible(

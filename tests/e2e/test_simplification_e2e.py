@@ -5,6 +5,7 @@ docs/screenshots/simplification-*.png (looked at by a person when they change)."
 
 import pytest
 
+from tests.e2e.shots import Shots
 from tests.factories import AgencyFactory, MembershipFactory, make_procedure, procedure_data
 from tthc.feedback import extensions
 from tthc.feedback import services as feedback_services
@@ -15,11 +16,11 @@ from tthc.simplification.models import SimplificationProposal
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mat-khau-dai-12"
-SHOTS = "docs/screenshots"
+SHOTS = Shots(prefix="simplification-")
 
 
 def _shot(page, name):
-    page.screenshot(path=f"{SHOTS}/simplification-{name}.png", full_page=True)
+    SHOTS.take(page, name)
 
 
 @pytest.fixture
