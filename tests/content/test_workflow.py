@@ -92,6 +92,38 @@ def test_model_level_refusal_even_without_the_admin(editors, make_article):
     assert not article.live
 
 
+def test_an_editor_who_changed_the_page_under_review_cannot_approve_it(
+    make_editor, editors, make_article
+):
+    """B edits A's article while it waits for review, then approves it: the approval would
+    publish the latest revision, B's own text, reviewed by nobody. B is the author of what
+    would go live, so B can't approve; a third editor can."""
+    from django.core.exceptions import PermissionDenied
+
+    a, b = editors
+    c = make_editor("bientap.c")
+    c.groups.add(*b.groups.all())
+    article = make_article(title="Tin chờ duyệt", publish=False)
+    task_state = submit(article, a)
+    article.body = [("paragraph", RichText("<p>B sửa trong lúc chờ duyệt.</p>"))]
+    article.save_revision(user=b)
+    article.refresh_from_db()
+    task = task_state.task.specific
+
+    assert task.get_actions(article, b) == []
+    assert not TaskState.objects.reviewable_by(b).filter(pk=task_state.pk).exists()
+    with pytest.raises(PermissionDenied):
+        task.on_action(task_state, b, "approve")
+    article.refresh_from_db()
+    assert not article.live
+
+    assert task.get_actions(article, c)
+    assert TaskState.objects.reviewable_by(c).filter(pk=task_state.pk).exists()
+    task.on_action(task_state, c, "approve")
+    article.refresh_from_db()
+    assert article.live
+
+
 def test_scheduled_article_goes_live_only_when_the_task_runs_after_its_time(
     client, editors, make_article
 ):

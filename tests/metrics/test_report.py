@@ -93,6 +93,25 @@ def test_a_chosen_range_and_bad_input(client, editor, figures):
     assert client.get(URL + "excel/", {"tu": "1900-01-01", "den": "9999-12-31"}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"den": "0001-01-01"},
+        {"den": "01/01/0001"},
+        {"tu": "0001-01-01", "den": "0001-01-02"},
+        {"tu": "9999-12-31"},
+        {"tu": "9999-12-30", "den": "9999-12-31"},
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_not_a_500(client, editor, params):
+    """`date.min`/`date.max` ± the default 30 days overflowed (OverflowError, a 500)."""
+    client.force_login(editor)
+    for url in (URL, URL + "excel/"):
+        response = client.get(url, params)
+        assert response.status_code == 200
+    assert 1 <= len(client.get(URL, params).context["daily"].rows) <= 366
+
+
 def test_the_excel_file_has_the_same_figures(client, editor, figures):
     client.force_login(editor)
     response = client.get(URL + "excel/", {"tu": "2026-03-14", "den": "2026-03-15"})

@@ -40,6 +40,35 @@ def _states(user, plan, day=(2026, 2, 23)):
         return selectors.task_list(user, plan=plan)
 
 
+def test_xlsx_keeps_text_that_looks_like_a_formula_as_text(control, justice):
+    """A title, output or heading typed as "=…" is shown as typed, never run as a formula."""
+    from tthc.plans import services
+
+    formula = '=HYPERLINK("http://evil.example/x","Bấm vào đây")'
+    plan, _ = make_plan(control, tasks=[(1, formula, justice, [], D(2026, 6, 30))])
+    services.add_content(user=control, plan=plan, title="=1+1")
+    services.update_plan(
+        user=control,
+        plan=plan,
+        data=services.PlanInput(year=2026, title="=2+2", decision_number="12/KH-UBND"),
+    )
+    services.add_task(
+        user=control,
+        content=plan.contents.get(title="=1+1"),
+        data=services.TaskInput(
+            title="Tin bài", lead_agency=justice, due_on=D(2026, 6, 30), expected_output="=3+3"
+        ),
+    )
+    plan.refresh_from_db()
+    sheet = load_workbook(
+        BytesIO(exports.plan_xlsx(plan, selectors.task_list(control, plan=plan)))
+    ).active
+    cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row if c.value}
+    for text in (formula, "=1+1", "=2+2", "=3+3"):
+        assert cells[text] == "s", text
+    assert "f" not in cells.values()
+
+
 def test_xlsx_has_headers_rows_dates_and_widths(plan, control):
     with time_machine.travel(
         datetime.datetime(2026, 2, 23, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False

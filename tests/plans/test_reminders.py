@@ -120,3 +120,27 @@ def test_the_periodic_task_runs_through_the_tasks_api(task):
     with at((2026, 2, 10)):
         result = send_due_reminders.enqueue()
     assert result.return_value == {"sent": 1, "without_recipient": 0}
+
+
+def test_query_count_stays_flat_as_due_tasks_grow(control, justice):
+    """Reminded tasks are looked up once for the run, addresses once per lead agency: not a few
+    queries per task every hour."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts(n):
+        make_plan(
+            control, tasks=[(1, f"Nhiệm vụ {i}", justice, [], D(2026, 2, 24)) for i in range(n)]
+        )
+        with at((2026, 2, 10)), CaptureQueriesContext(connection) as first:
+            run_reminders()
+        with at((2026, 2, 11)), CaptureQueriesContext(connection) as again:
+            assert run_reminders()["sent"] == 0
+        return len(first), len(again)
+
+    first_small, again_small = counts(2)
+    TaskReminder.objects.all().delete()
+    first_big, again_big = counts(12)
+    assert again_big == again_small
+    # Sending: a claim per task (its savepoint and insert), the addresses once per agency.
+    assert first_big - first_small <= 3 * 12

@@ -157,6 +157,12 @@ def test_no_report_on_a_draft_plan(control, justice, justice_user):
         ({"percent": 101}, "percent", "Tỷ lệ hoàn thành (%) phải từ 0 đến 100."),
         ({"percent": "năm mươi"}, "percent", "Tỷ lệ hoàn thành (%) phải là số nguyên."),
         ({"percent": True}, "percent", "Tỷ lệ hoàn thành (%) phải là số nguyên."),
+        # `int()` takes these; a percentage typed in a form must be plain digits.
+        ({"percent": "1_0"}, "percent", "Tỷ lệ hoàn thành (%) phải là số nguyên."),
+        ({"percent": "٣٠"}, "percent", "Tỷ lệ hoàn thành (%) phải là số nguyên."),
+        ({"percent": "1e9"}, "percent", "Tỷ lệ hoàn thành (%) phải là số nguyên."),
+        ({"percent": "9" * 5000}, "percent", "Tỷ lệ hoàn thành (%) phải từ 0 đến 100."),
+        ({"percent": "-5"}, "percent", "Tỷ lệ hoàn thành (%) phải từ 0 đến 100."),
         ({"text": "  "}, "text", "Nhập kết quả thực hiện."),
         ({"period_kind": "q9"}, "period_kind", "Chọn kỳ báo cáo."),
         (

@@ -149,6 +149,53 @@ def test_bad_report_input_is_422_with_the_message_and_keeps_the_text(client, pla
     assert not TaskReport.objects.exists()
 
 
+def test_non_ascii_digits_in_ids_are_not_a_500(client, plan, control, justice_user):
+    """`"²".isdigit()` is True but `int("²")` fails: every id read from a query string or a
+    form went through that check (the dashboard's plan, a task's content and agencies)."""
+    the_plan, (mine, _, _) = plan
+    client.force_login(control)
+    assert client.get("/quan-tri/ke-hoach/", {"ke_hoach": "²"}).status_code == 200
+    content = the_plan.contents.first()
+    for url in (
+        f"/quan-tri/ke-hoach/{the_plan.pk}/nhiem-vu/them/",
+        f"/quan-tri/ke-hoach/nhiem-vu/{mine.pk}/sua/",
+    ):
+        for data in (
+            {"content": "²"},
+            {"content": str(content.pk), "title": "T", "lead_agency": "٣", "due_on": "2026-05-01"},
+            {
+                "content": str(content.pk),
+                "title": "T",
+                "lead_agency": str(mine.lead_agency_id),
+                "due_on": "2026-05-01",
+                "supporting_agencies": ["²", "99999999999"],
+            },
+        ):
+            assert client.post(url, data).status_code in (302, 422)
+    client.force_login(justice_user)
+    url = f"/quan-tri/ke-hoach/nhiem-vu/{mine.pk}/bao-cao/"
+    for agency in ("²", "99999999999", "abc"):
+        data = {"period_kind": "q1", "percent": "10", "text": "x", "agency": agency}
+        response = client.post(url, data)
+        assert response.status_code == 403, agency  # never a report for another agency
+    assert not TaskReport.objects.exists()
+
+
+def test_an_unknown_status_filter_is_not_echoed_into_the_pager(client, control, justice):
+    """`?tinh_trang=x&trang=9` (encoded) was written raw into the pager's links."""
+    the_plan, _ = make_plan(
+        control, tasks=[(1, f"Nhiệm vụ {i}", justice, [], D(2026, 12, 30)) for i in range(26)]
+    )
+    client.force_login(control)
+    for url in (f"/quan-tri/ke-hoach/{the_plan.pk}/", "/quan-tri/ke-hoach/nhiem-vu/"):
+        response = client.get(url, {"tinh_trang": "x&trang=9"})
+        assert response.status_code == 200
+        assert response.context["status"] == ""
+        html = response.content.decode()
+        assert "trang=2&tinh_trang=" in html or "trang=2&amp;tinh_trang=" in html
+        assert "trang=9" not in html
+
+
 def test_reporting_on_another_agencys_task_is_403(client, plan, justice_user, home_affairs):
     _, (mine, theirs, _) = plan
     client.force_login(justice_user)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from wagtail.models import (
     AbstractGroupApprovalTask,
     Orderable,
     Page,
+    Revision,
     Site,
     TaskState,
 )
@@ -442,13 +444,25 @@ class EditorApprovalTask(AbstractGroupApprovalTask):
         )
 
     def is_submitter(self, obj, user) -> bool:
+        """Whoever asked for the review, wrote the revision under review, or saved a revision
+        of the page since this task started (an approval publishes the latest revision, so an
+        editor who changed the page under review would otherwise approve their own text)."""
         state = getattr(obj, "current_workflow_state", None)
         if state is None or user is None or not user.is_authenticated:
             return False
         if state.requested_by_id == user.pk:
             return True
         task_state = state.current_task_state
-        return task_state is not None and task_state.revision.user_id == user.pk
+        if task_state is None:
+            return False
+        if task_state.revision.user_id == user.pk:
+            return True
+        return Revision.objects.filter(
+            user=user,
+            base_content_type_id=state.base_content_type_id,
+            object_id=state.object_id,
+            created_at__gte=task_state.started_at,
+        ).exists()
 
     def get_actions(self, obj, user):
         if self.is_submitter(obj, user):
@@ -464,4 +478,14 @@ class EditorApprovalTask(AbstractGroupApprovalTask):
         states = super().get_task_states_user_can_moderate(user, **kwargs)
         if not user.is_authenticated:
             return TaskState.objects.none()
-        return states.exclude(workflow_state__requested_by=user).exclude(revision__user=user)
+        edited = Revision.objects.filter(
+            user=user,
+            base_content_type_id=OuterRef("workflow_state__base_content_type_id"),
+            object_id=OuterRef("workflow_state__object_id"),
+            created_at__gte=OuterRef("started_at"),
+        )
+        return (
+            states.exclude(workflow_state__requested_by=user)
+            .exclude(revision__user=user)
+            .exclude(Exists(edited))
+        )

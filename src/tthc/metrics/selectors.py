@@ -129,7 +129,11 @@ def default_range(today: date | None = None) -> tuple[date, date]:
 def clamp_range(start: date | None, end: date | None) -> tuple[date, date]:
     """A valid range: defaults for what is missing, start before end, at most a year."""
     default_start, default_end = default_range()
-    end = end or default_end
+    # Far from date.min and date.max, so that the arithmetic below and in `daily` can't
+    # overflow (`?den=0001-01-01` was a 500).
+    low, high = date(1900, 1, 1), date(9000, 12, 31)
+    start = min(max(start, low), high) if start else None
+    end = min(max(end, low), high) if end else default_end
     start = start or end - (default_end - default_start)
     if start > end:
         start, end = end, start

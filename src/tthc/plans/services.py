@@ -48,6 +48,7 @@ MAX_TEXT = 10_000
 YEAR_RANGE = (2000, 2100)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL = URLValidator(schemes=["http", "https"])
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _PATH = re.compile(r"^/(?![/\\])[^\s\\<>\"']*$")
 
 
@@ -92,10 +93,14 @@ def _date(value, *, field: str, label: str, required: bool = True) -> date | Non
 def _int(value, *, field: str, label: str, low: int, high: int) -> int:
     if isinstance(value, bool):
         raise ValidationError(f"{label} phải là số nguyên.", field=field)
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
-    except (TypeError, ValueError):
-        raise ValidationError(f"{label} phải là số nguyên.", field=field) from None
+    if isinstance(value, int):
+        number = value
+    else:
+        # ASCII digits only: `int()` would also take "1_0" (10) or Arabic-Indic digits.
+        text = str(value if value is not None else "").strip()
+        if not _INTEGER.match(text):
+            raise ValidationError(f"{label} phải là số nguyên.", field=field)
+        number = int(text) if len(text) <= 12 else high + 1  # huge: out of range below
     if not low <= number <= high:
         raise ValidationError(f"{label} phải từ {low} đến {high}.", field=field)
     return number

@@ -91,16 +91,28 @@ def run_reminders(today=None) -> dict:
         .order_by("due_on", "pk")
     )
     calendars = selectors.Calendars({t.lead_agency_id for t in tasks})
-    sent = without_recipient = 0
+    due = []
     for task_obj in tasks:
         calendar = calendars.of(task_obj.lead_agency_id)
         state = selectors.task_state(task_obj, calendar, today)
         kind = due_kind(state, calendar, today)
-        if kind is None:
+        if kind is not None:
+            due.append((task_obj, state, kind))
+    # One query for the reminders already sent (not one per task); the unique claim below
+    # still decides between two workers.
+    claimed = set(
+        TaskReminder.objects.filter(task_id__in=[t.pk for t, _, _ in due]).values_list(
+            "task_id", "kind", "due_on"
+        )
+    )
+    addresses: dict[int, list[str]] = {}  # per lead agency
+    sent = without_recipient = 0
+    for task_obj, state, kind in due:
+        if (task_obj.pk, kind, task_obj.due_on) in claimed:
             continue
-        if TaskReminder.objects.filter(task=task_obj, kind=kind, due_on=task_obj.due_on).exists():
-            continue
-        emails = recipients(task_obj)
+        if task_obj.lead_agency_id not in addresses:
+            addresses[task_obj.lead_agency_id] = recipients(task_obj)
+        emails = addresses[task_obj.lead_agency_id]
         try:
             with transaction.atomic():
                 claim = TaskReminder.objects.create(

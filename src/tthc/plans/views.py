@@ -74,9 +74,17 @@ def _page(request, rows, param: str = "trang"):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
 
 
+def _status(request) -> str:
+    """The status filter, one of the known ones or "" (it is echoed into the pager's links)."""
+    status = request.GET.get("tinh_trang", "")
+    return status if status in selectors.STATUS_LABELS else ""
+
+
 def _pk(value) -> int | None:
+    """A primary key from a query string or form field, or None. ASCII digits only: `isdigit`
+    alone accepts "²" or "٣", on which `int` fails (a 500)."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _agencies(values) -> list[Agency]:
@@ -185,7 +193,7 @@ def plan_edit(request, pk: int):
 @staff
 def plan_detail(request, pk: int):
     plan = _plan(request, pk)
-    status = request.GET.get("tinh_trang", "")
+    status = _status(request)
     rows = selectors.task_list(request.user, plan=plan, status=status)
     return render(
         request,
@@ -336,7 +344,7 @@ def task_edit(request, pk: int):
 
 @staff
 def task_list(request):
-    status = request.GET.get("tinh_trang", "")
+    status = _status(request)
     rows = selectors.task_list(request.user, status=status)
     return render(
         request,
@@ -394,10 +402,11 @@ def task_report(request, pk: int):
         for url, title in zip(post.getlist("link_url"), post.getlist("link_title"), strict=False)
         if url.strip() or title.strip()
     ]
-    agency_id = _pk(post.get("agency"))
     agency = None
-    if agency_id is not None:
-        agency = Agency.objects.filter(pk=agency_id).first()
+    if (post.get("agency") or "").strip():
+        # An agency that is not a valid id is refused, never silently replaced by another one.
+        agency_id = _pk(post.get("agency"))
+        agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
         if agency is None:
             raise PermissionDenied(DENIED_MESSAGES[Action.PLAN_REPORT])
     try:
