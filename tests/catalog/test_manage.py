@@ -395,3 +395,14 @@ def test_list_page_searches_and_paginates(client, officer):
     make_procedure("1.001193")
     html = client.get(reverse("catalog:manage-list"), {"q": "khai sinh"}).content.decode()
     assert "1.001193" in html
+
+
+@pytest.mark.parametrize("fees", ["²⁰⁰⁰ | hai nghìn", "٢٠٠٠ | hai nghìn", "²⁰⁰⁰"])
+def test_fees_in_other_digits_are_refused_or_kept_as_text_not_a_500(client, officer, fees):
+    response = client.post(
+        reverse("catalog:manage-create"), new_procedure_post(**{"kenh-0-fees": fees})
+    )
+    assert response.status_code in (302, 422)
+    if response.status_code == 302:  # no amount: the line is kept as text
+        data = Procedure.objects.get(code="2.000908").current_version.data
+        assert data["channels"][0]["fees"] == [{"amount_vnd": None, "text": fees}]

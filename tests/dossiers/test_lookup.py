@@ -68,7 +68,7 @@ def test_api_with_verify_shows_details(client, dossier, verify):
     assert body["applicant"]["address"] == PERSON.address
 
 
-@pytest.mark.parametrize("verify", ["1111", "234", "abcd", ""])
+@pytest.mark.parametrize("verify", ["1111", "234", "abcd", "", "²³⁴⁵", "٢٣٤٥"])
 def test_api_wrong_verify_stays_masked(client, dossier, verify):
     body = client.get(f"/api/v1/dossiers/{dossier.code}", {"verify": verify}).json()
     assert body["verified"] is False

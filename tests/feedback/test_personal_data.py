@@ -149,6 +149,14 @@ def test_retention_default_is_five_years(settings):
     assert now - services.retention_cutoff(now) == timedelta(days=5 * 365)
 
 
+@pytest.mark.parametrize("verify", ["²³⁴⁵", "٥٦٧٨", "ạn@ví-dụ.vn", "x@y"])
+def test_odd_verifications_are_refused_not_a_500(client, submit, verify):
+    fb = submit()
+    page = client.post("/phan-anh/tra-cuu/", {"ma": fb.code, "xac_minh": verify})
+    assert page.status_code == 200
+    assert "Gửi thông tin bổ sung" not in page.content.decode()
+
+
 # --------------------------------------------------------------------------- supplement
 
 

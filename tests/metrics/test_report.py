@@ -125,7 +125,8 @@ def test_the_excel_file_has_the_same_figures(client, editor, figures):
     assert pages[0] == ("/thu-tuc/1.000000/", 57) and len(pages) == 25
     zero = list(book["Tìm không thấy"].iter_rows(min_row=5, values_only=True))
     assert zero[0] == ("khai thac cat", 6, 6)
-    assert zero[1][0].startswith("'="), "a query can't become a formula"
+    assert zero[1][0] == "=cmd|' /C calc'!A0", "the query is shown as typed"
+    assert book["Tìm không thấy"].cell(6, 1).data_type == "s", "as text, never a formula"
 
 
 def test_the_staff_home_links_to_the_report(client, editor):

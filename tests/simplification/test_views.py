@@ -160,3 +160,34 @@ def test_public_page_shows_only_approved(client, control, procedure):
     page = client.get("/don-gian-hoa/")
     assert page.status_code == 200
     assert procedure.code not in page.content.decode()
+
+
+def test_superscript_digits_are_refused_not_a_500(client, control, procedure, agency):
+    """'²'.isdigit() is True but int('²') fails: ids and years accept ASCII digits only."""
+    client.force_login(control)
+    created = client.post(
+        "/quan-tri/don-gian-hoa/tao/",
+        {
+            "title": "Đơn giản hóa khai sinh",
+            "procedure_code": procedure.code,
+            "channel": "in_person",
+            "responsible_agency": "²",
+            "due_on": "2030-12-31",
+        },
+    )
+    assert created.status_code in (302, 422)
+    url = f"/quan-tri/don-gian-hoa/chi-phi/{procedure.code}/in_person/"
+    saved = client.post(
+        url,
+        {
+            "hourly_value_vnd": "25000",
+            "hourly_value_year": "²⁰²⁴",
+            "activity_key": ["prepare"],
+            "activity_name": ["Chuẩn bị"],
+            "activity_hours": ["16"],
+            "fees_vnd": "0",
+            "filings_per_subject_per_year": "1",
+            "subjects_per_year": "10",
+        },
+    )
+    assert saved.status_code in (200, 422)

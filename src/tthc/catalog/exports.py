@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 
 from tthc.catalog.schemas import ProcedureDetail
 from tthc.catalog.selectors import procedure_as_detail, procedures_with_details
+from tthc.core.spreadsheets import text_cell
 
 LIST_HEADER = ("Mã số", "Tên", "Cơ quan ban hành", "Cơ quan thực hiện", "Lĩnh vực")
 LIST_TITLE = (
@@ -63,7 +64,8 @@ def export_xlsx(out: Path) -> int:
         implementing = record["implementing_agency"] or ", ".join(
             a["name"] for a in record["agencies"] if a["role"] == "implementing"
         )
-        sheet.append([record["code"], record["name"], issuer, implementing, record["field"]])
+        values = [record["code"], record["name"], issuer, implementing, record["field"]]
+        sheet.append([text_cell(sheet, value) for value in values])
         count += 1
     workbook.save(out)
     return count

@@ -10,6 +10,7 @@ from django import forms
 from django.forms import formset_factory
 
 from tthc.catalog.models import DecisionAction, Level, OnlineLevel, PublicationDecision
+from tthc.core.text import ascii_digits
 from tthc.org.models import Agency
 
 DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -235,13 +236,13 @@ class ChannelForm(forms.Form):
             amount_text, sep, text = line.partition("|")
             amount_text = amount_text.strip().replace(".", "").replace(",", "")
             if sep:
-                if amount_text and not amount_text.isdigit():
+                if amount_text and not ascii_digits(amount_text):
                     self.add_error("fees", f"Số tiền “{amount_text}” không phải số nguyên (đồng).")
                     continue
                 fees.append(
                     {"amount_vnd": int(amount_text) if amount_text else None, "text": text.strip()}
                 )
-            elif amount_text.isdigit():
+            elif ascii_digits(amount_text):
                 fees.append({"amount_vnd": int(amount_text), "text": ""})
             else:
                 fees.append({"amount_vnd": None, "text": line})

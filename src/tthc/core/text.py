@@ -32,3 +32,9 @@ def normalize_space(text: str | None) -> str:
     if not text:
         return ""
     return _SPACES.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+def ascii_digits(text: str | None) -> bool:
+    """True for '0'–'9' only. `str.isdigit` also accepts '²' or Arabic-Indic digits, which `int`
+    then refuses (or reads as another number): input checks use this instead."""
+    return bool(text) and text.isascii() and text.isdigit()

@@ -5,13 +5,13 @@ control sheet (PDF, WeasyPrint, state header of Decree 30/2020); and the dossier
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from tthc.core.spreadsheets import workbook_bytes
 from tthc.dossiers import pdf, selectors
 from tthc.dossiers.models import AccessLog, ApplicantKind, Dossier, Status
 from tthc.dossiers.transitions import ACTION_LABELS, Action
@@ -311,6 +311,4 @@ def tracking_book_xlsx(*, user, start: datetime, end: datetime, agency=None) -> 
             cell.border = border
     sheet.freeze_panes = "A5"
     sheet.page_setup.orientation = "landscape"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -17,7 +17,7 @@ from tthc.core.contact import (
     mask_name,
 )
 from tthc.core.errors import ValidationError
-from tthc.core.text import normalize_space
+from tthc.core.text import ascii_digits, normalize_space
 from tthc.dossiers.models import Applicant, ApplicantKind
 
 _CITIZEN_ID = re.compile(r"^\d{12}$")
@@ -147,7 +147,7 @@ def applicant_view(applicant: Applicant, *, full: bool) -> dict:
 def verifies(applicant: Applicant, verify: str | None) -> bool:
     """True when `verify` is the last 4 digits of the citizen ID or of the phone."""
     verify = (verify or "").strip()
-    if len(verify) != 4 or not verify.isdigit() or applicant.erased_at is not None:
+    if len(verify) != 4 or not ascii_digits(verify) or applicant.erased_at is not None:
         return False
     ok = False
     for value in (applicant.citizen_id, applicant.phone):

@@ -3,10 +3,9 @@ data."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
 
+from tthc.core.spreadsheets import workbook_bytes
 from tthc.feedback.selectors import Figures
 
 
@@ -61,6 +60,4 @@ def figures_xlsx(result: Figures, *, agency_name: str | None = None) -> bytes:
     table(_("Theo cơ quan"), [(r["agency"], r["count"]) for r in result.by_agency])
     sheet.column_dimensions["A"].width = 60
     sheet.column_dimensions["B"].width = 16
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -19,7 +19,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from tthc.core.contact import mask_digits, mask_name, redact_contacts
-from tthc.core.text import fold_words
+from tthc.core.text import ascii_digits, fold_words
 from tthc.feedback import deadlines
 from tthc.feedback.models import CLOSED_STATUSES, Category, Feedback, Limit, Status, Vote
 from tthc.feedback.transitions import ACTION_LABELS, NO_STATUS_CHANGE, Action
@@ -115,10 +115,11 @@ def verifies(feedback: Feedback, verify: str) -> bool:
     """`verify`: the last 4 digits of the sender's phone, or the sender's e-mail address."""
     verify = (verify or "").strip()
     ok = False
-    if len(verify) == 4 and verify.isdigit() and len(feedback.sender_phone) >= 4:
+    if len(verify) == 4 and ascii_digits(verify) and len(feedback.sender_phone) >= 4:
         ok = hmac.compare_digest(feedback.sender_phone[-4:], verify)
     elif "@" in verify and feedback.sender_email:
-        ok = hmac.compare_digest(feedback.sender_email.lower(), verify.lower())
+        # As bytes: compare_digest refuses str with non-ASCII characters (a 500 on "ạ@b").
+        ok = hmac.compare_digest(feedback.sender_email.lower().encode(), verify.lower().encode())
     return ok
 
 

@@ -4,18 +4,13 @@
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 
+from tthc.core.spreadsheets import workbook_bytes
 from tthc.metrics import selectors
 
 MAX_ROWS = 10_000
-
-
-def _text(value: str) -> str:
-    """A visitor's text as a plain cell: no formula (`=`, `+`, `-`, `@` would start one)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def report_xlsx(start: date, end: date) -> bytes:
@@ -58,13 +53,13 @@ def report_xlsx(start: date, end: date) -> bytes:
     sheet(
         _("Trang xem nhiều"),
         [_("Trang"), _("Lượt xem")],
-        ((_text(r["path"]), r["total"]) for r in selectors.top_pages(start, end)[:MAX_ROWS]),
+        ((r["path"], r["total"]) for r in selectors.top_pages(start, end)[:MAX_ROWS]),
     )
     sheet(
         _("Từ khóa tìm kiếm"),
         [_("Từ khóa"), _("Lượt tìm"), _("Không có kết quả")],
         (
-            (_text(r["query"]), r["total"], r["zero"])
+            (r["query"], r["total"], r["zero"])
             for r in selectors.top_searches(start, end)[:MAX_ROWS]
         ),
     )
@@ -72,10 +67,8 @@ def report_xlsx(start: date, end: date) -> bytes:
         _("Tìm không thấy"),
         [_("Từ khóa"), _("Lượt không có kết quả"), _("Lượt tìm")],
         (
-            (_text(r["query"]), r["zero"], r["total"])
+            (r["query"], r["zero"], r["total"])
             for r in selectors.zero_result_searches(start, end)[:MAX_ROWS]
         ),
     )
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -5,13 +5,12 @@ same visibility as the screens."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tthc.catalog.pdf import ascii_filename
+from tthc.core.spreadsheets import workbook_bytes
 
 from . import selectors
 
@@ -76,14 +75,6 @@ def rows(states: list[selectors.TaskState]) -> list[dict]:
     return out
 
 
-def _no_formulas(cells) -> None:
-    """Text typed by users stays text: openpyxl turns a string starting with "=" into a formula
-    (a task titled "=HYPERLINK(…)" would become a live link or a DDE call in the office's Excel)."""
-    for cell in cells:
-        if cell.data_type == "f":
-            cell.data_type = "s"
-
-
 def plan_xlsx(plan, states) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -102,7 +93,6 @@ def plan_xlsx(plan, states) -> bytes:
         issued.append(f"của {plan.issuing_body}")
     sheet.append([" ".join(issued)])
     sheet.append([f"Tình hình thực hiện đến ngày {timezone.localdate():%d/%m/%Y}"])
-    _no_formulas([sheet["A1"]])
     sheet.append(HEADERS)
     header_row = sheet.max_row
     thin = Side(style="thin", color="888888")
@@ -115,7 +105,6 @@ def plan_xlsx(plan, states) -> bytes:
     for row in rows(states):
         if row["heading"]:
             sheet.append([row["number"], row["title"]])
-            _no_formulas(sheet[sheet.max_row])
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
                 cell.fill = PatternFill("solid", fgColor="F4F4F4")
@@ -138,7 +127,6 @@ def plan_xlsx(plan, states) -> bytes:
                 row["reported_on"],
             ]
         )
-        _no_formulas(sheet[sheet.max_row])
         for cell in sheet[sheet.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = border
@@ -149,9 +137,7 @@ def plan_xlsx(plan, states) -> bytes:
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[chr(ord("A") + index - 1)].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def plan_pdf(plan, states) -> bytes:

@@ -6,10 +6,10 @@ Excel with openpyxl; PDF from the HTML template with WeasyPrint. Both list the s
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from tthc.core.spreadsheets import workbook_bytes
 
 from . import changes as change_rules
 from .calculator import rate_pct
@@ -102,9 +102,7 @@ def plan_xlsx(items, *, total: dict) -> bytes:
         strict=True,
     ):
         sheet.column_dimensions[letter].width = width
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def plan_pdf(items, *, total: dict) -> bytes:

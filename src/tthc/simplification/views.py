@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tthc.catalog.models import Procedure
 from tthc.core.errors import ApplicationError, NotFound, PermissionDenied
+from tthc.core.text import ascii_digits
 from tthc.org.models import Agency
 from tthc.org.policy import DENIED_MESSAGES, Action, can, can_somewhere
 
@@ -72,7 +73,7 @@ def _date(value: str) -> date | None:
 
 
 def _agency(value: str) -> Agency | None:
-    return Agency.objects.filter(pk=value).first() if value and value.isdigit() else None
+    return Agency.objects.filter(pk=value).first() if ascii_digits(value) else None
 
 
 # ----------------------------------------------------------------------------- proposals
@@ -358,7 +359,7 @@ def staff_cost(request, procedure: str, channel: str):
             "hourly_value_vnd": post.get("hourly_value_vnd", ""),
             "hourly_value_source": post.get("hourly_value_source", ""),
             "hourly_value_year": int(post["hourly_value_year"])
-            if post.get("hourly_value_year", "").isdigit()
+            if ascii_digits(post.get("hourly_value_year", ""))
             else None,
             "activities": _cost_rows(post, "activity", "hours"),
             "other_costs": _cost_rows(post, "other", "amount_vnd"),
