@@ -109,3 +109,11 @@ def test_events_list_query_count_stays_flat(client, make_event, django_assert_ma
         make_event()
     with django_assert_max_num_queries(few):
         client.get("/hoi-nghi-tap-huan/")
+
+
+def test_categories_are_named_in_the_reader_language(client, make_article):
+    make_article(title="Sáng kiến phiếu hẹn có mã QR", category=Category.EXEMPLARS)
+    client.cookies["django_language"] = "en"
+    page = client.get("/tin-tuc/", {"chuyen-muc": Category.EXEMPLARS}).content.decode()
+    assert "Initiatives and exemplary people" in page
+    assert "Sáng kiến phiếu hẹn có mã QR" in page  # the article itself stays as written
