@@ -5,7 +5,7 @@ services (`check_permission`, `read_applicant`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tthc.catalog.selectors import procedure_list
 from tthc.core import uploads
+from tthc.core.dates import parse_date
 from tthc.core.errors import ApplicationError, PermissionDenied, ValidationError
 from tthc.dossiers import forms_pdf, pdf, processes, selectors, services
 from tthc.dossiers.forms import DOCUMENT_FORMS, ReceptionForm
@@ -475,21 +476,14 @@ def dossier_pdf(request, code: str, form: str):
     return response
 
 
-def _date_param(value: str | None, default: date | None) -> date | None:
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        return default
-
-
 @login_required
 def tracking_book(request):
     """The dossier tracking book (sổ theo dõi hồ sơ) as Excel, by period and agency."""
     if not can_somewhere(request.user, Policy.DOSSIER_VIEW):
         return _forbidden(request, DENIED_MESSAGES[Policy.DOSSIER_VIEW])
     today = timezone.localdate()
-    start = _date_param(request.GET.get("tu"), today.replace(day=1))
-    end = _date_param(request.GET.get("den"), today)
+    start = parse_date(request.GET.get("tu"), today.replace(day=1))
+    end = parse_date(request.GET.get("den"), today)
     agencies = selectors.staff_agencies(request.user)
     choices = Agency.objects.filter(is_active=True).order_by("name").only("code", "name")
     if agencies is not None:
@@ -649,8 +643,8 @@ def audit_log(request):
         return _forbidden(request, DENIED_MESSAGES[Policy.AUDIT_VIEW])
     username = (request.GET.get("nguoi_dung") or "").strip()[:150]
     code = (request.GET.get("ma") or "").strip()[:64]
-    start = _date_param(request.GET.get("tu"), None)
-    end = _date_param(request.GET.get("den"), None)
+    start = parse_date(request.GET.get("tu"))
+    end = parse_date(request.GET.get("den"))
     rows = selectors.audit_entries(
         username=username,
         code=code,

@@ -4,7 +4,7 @@ entry, detail with the actions of the transition table, figures."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tthc.core.dates import parse_date
 from tthc.core.errors import ApplicationError, NotFound, PermissionDenied
 from tthc.core.ratelimit import digest
 from tthc.feedback import abuse, exports, extensions, selectors, services
@@ -465,17 +466,10 @@ def staff_action(request, code: str):
     return redirect("feedback:staff-detail", code=feedback.code)
 
 
-def _date(value: str, default: date) -> date:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return default
-
-
 def _figures(request):
     today = timezone.localdate()
-    end = _date(request.GET.get("den"), today)
-    start = _date(request.GET.get("tu"), end - timedelta(days=90))
+    end = parse_date(request.GET.get("den"), today)
+    start = parse_date(request.GET.get("tu"), end - timedelta(days=90))
     if start > end:
         start, end = end, start
     agency = _int(request.GET.get("co_quan")) or None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from tthc.core.dates import parse_date
 from tthc.core.errors import PermissionDenied
 from tthc.metrics import exports, selectors
 from tthc.org import policy
@@ -17,18 +18,10 @@ from tthc.org.policy import Action
 PAGE_SIZE = 20
 
 
-def _date(value: str | None) -> date | None:
-    value = (value or "").strip()[:10]
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _range(request) -> tuple[date, date]:
-    return selectors.clamp_range(_date(request.GET.get("tu")), _date(request.GET.get("den")))
+    return selectors.clamp_range(
+        parse_date(request.GET.get("tu")), parse_date(request.GET.get("den"))
+    )
 
 
 def _denied(request, exc: PermissionDenied):

@@ -3,8 +3,6 @@ simplifications. Thin: parse, call one service or selector, render."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -12,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tthc.catalog.models import Procedure
+from tthc.core.dates import parse_date
 from tthc.core.errors import ApplicationError, NotFound, PermissionDenied
 from tthc.core.text import ascii_digits
 from tthc.org.models import Agency
@@ -65,13 +64,6 @@ def _proposal(code: str):
     return proposal
 
 
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _agency(value: str) -> Agency | None:
     return Agency.objects.filter(pk=value).first() if ascii_digits(value) else None
 
@@ -102,7 +94,7 @@ def _header(request) -> dict:
     return {
         "title": post.get("title", ""),
         "responsible_agency": _agency(post.get("responsible_agency", "")),
-        "due_on": _date(post.get("due_on", "")),
+        "due_on": parse_date(post.get("due_on")),
         "rationale": post.get("rationale", ""),
         "legal_text": post.get("legal_text", ""),
         "amending_body": post.get("amending_body", ""),
@@ -196,7 +188,7 @@ def staff_action(request, code: str):
             move=request.POST.get("move", ""),
             note=request.POST.get("note", ""),
             decision_number=request.POST.get("decision_number", ""),
-            decision_date=_date(request.POST.get("decision_date", "")),
+            decision_date=parse_date(request.POST.get("decision_date")),
         )
     except PermissionDenied:
         raise
