@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tthc.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationError
+from tthc.core.text import ascii_digits
 from tthc.org.models import Agency
 from tthc.org.policy import DENIED_MESSAGES, Action, can_somewhere
 
@@ -81,10 +82,9 @@ def _status(request) -> str:
 
 
 def _pk(value) -> int | None:
-    """A primary key from a query string or form field, or None. ASCII digits only: `isdigit`
-    alone accepts "²" or "٣", on which `int` fails (a 500)."""
+    """A primary key from a query string or form field, or None."""
     value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+    return int(value) if ascii_digits(value) and len(value) < 10 else None
 
 
 def _agencies(values) -> list[Agency]:
