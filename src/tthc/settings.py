@@ -223,6 +223,7 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = TTHC_MAX_UPLOAD_MB * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "png", "zip"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "tthc.content.forms.DocumentForm"  # size and PDF checks
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 # The review workflow's approval publishes (editors hold no publish permission of their own).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "tthc.content.workflows.publish_approved"
