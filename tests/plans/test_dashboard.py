@@ -143,3 +143,25 @@ def test_done_is_never_overdue(control, justice, justice_user):
     task.refresh_from_db()
     with at((2026, 6, 1)):
         assert selectors.states([task])[0].status == "done"
+
+
+def test_latest_report_per_task_in_one_query_whatever_the_history(
+    control, justice, justice_user, home_affairs, home_user, django_assert_num_queries
+):
+    _, (first, second) = make_plan(
+        control,
+        tasks=[
+            (1, "Tuyên truyền trên cổng", justice, [], datetime.date(2026, 12, 15)),
+            (2, "Hướng dẫn nộp trực tuyến", home_affairs, [], datetime.date(2026, 12, 15)),
+        ],
+    )
+    for moment, percent in (("2026-03-01", 10), ("2026-06-01", 40), ("2026-09-01", 70)):
+        with time_machine.travel(datetime.datetime.fromisoformat(f"{moment}T09:00+07:00")):
+            report(justice_user, first, percent, text=f"Đạt {percent}%")
+    with time_machine.travel(datetime.datetime(2026, 5, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+        report(home_user, second, 25)
+    with django_assert_num_queries(1):
+        latest = selectors.latest_reports([first.pk, second.pk])
+        agencies = {task_id: r.agency.name for task_id, r in latest.items()}
+    assert {task_id: r.percent for task_id, r in latest.items()} == {first.pk: 70, second.pk: 25}
+    assert agencies == {first.pk: justice.name, second.pk: home_affairs.name}

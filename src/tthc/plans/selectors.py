@@ -22,7 +22,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tthc.org.models import Agency
@@ -271,16 +271,15 @@ def reports_of(task: PlanTask) -> QuerySet[TaskReport]:
 
 
 def latest_reports(task_ids) -> dict[int, TaskReport]:
-    """The latest report of each task (one query)."""
-    latest: dict[int, TaskReport] = {}
-    rows = (
-        TaskReport.objects.filter(task_id__in=list(task_ids))
-        .select_related("agency")
-        .order_by("task_id", "-reported_at", "-id")
+    """The latest report of each task: one query returning one row per task, however long the
+    tasks' report history."""
+    newest = (
+        TaskReport.objects.filter(task_id=OuterRef("task_id"))
+        .order_by("-reported_at", "-id")
+        .values("id")[:1]
     )
-    for report in rows:
-        latest.setdefault(report.task_id, report)
-    return latest
+    rows = TaskReport.objects.filter(task_id__in=list(task_ids), id=Subquery(newest))
+    return {report.task_id: report for report in rows.select_related("agency")}
 
 
 def contents_of(plan: CommunicationPlan) -> list[PlanContent]:
