@@ -117,6 +117,18 @@ class ContentPage(Page):
 # --- Home ----------------------------------------------------------------------------------------
 
 
+class FilteredIndex:
+    """An index page whose `listing(request)` may refuse a filter (an unknown category, tag or
+    kind): the page is still shown, with the message, under the listing's 4xx status."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        listing = self.listing(request)
+        if listing.error:
+            response.status_code = listing.status
+        return response
+
+
 class HomePage(ContentPage):
     intro = models.TextField(
         "Lời giới thiệu",
@@ -146,7 +158,7 @@ class HomePage(ContentPage):
 # --- News ----------------------------------------------------------------------------------------
 
 
-class NewsIndexPage(ContentPage):
+class NewsIndexPage(FilteredIndex, ContentPage):
     intro = models.TextField("Giới thiệu", blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -172,13 +184,6 @@ class NewsIndexPage(ContentPage):
                 page_number=request.GET.get("trang"),
             )
         return request._news_listing
-
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        listing = self.listing(request)
-        if listing.error:
-            response.status_code = listing.status
-        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -296,7 +301,7 @@ class ArticleProcedure(Orderable):
 # --- Events --------------------------------------------------------------------------------------
 
 
-class EventIndexPage(ContentPage):
+class EventIndexPage(FilteredIndex, ContentPage):
     intro = models.TextField("Giới thiệu", blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -317,13 +322,6 @@ class EventIndexPage(ContentPage):
                 self, kind=request.GET.get("loai", ""), page_number=request.GET.get("trang")
             )
         return request._event_listing
-
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        listing = self.listing(request)
-        if listing.error:
-            response.status_code = listing.status
-        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
