@@ -4,6 +4,7 @@
 secret, explicit hosts.
 """
 
+import datetime as _dt
 from pathlib import Path
 
 import environ
@@ -58,20 +59,29 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # Security (docs/security.md): login throttling, two-factor, Content-Security-Policy.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tthc.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tthc.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tthc.org.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "tthc.metrics.middleware.VisitCountingMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the 429 page
 ]
 
 ROOT_URLCONF = "tthc.urls"
@@ -165,8 +175,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = TTHC_ENV == "production"
-CSRF_COOKIE_SECURE = TTHC_ENV == "production"
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=TTHC_ENV == "production")
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=TTHC_ENV == "production")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # SAMEORIGIN, not DENY: Wagtail's live preview shows the page in a frame of the editor itself.
 X_FRAME_OPTIONS = "SAMEORIGIN"
@@ -259,3 +269,60 @@ TTHC_PERIODIC_TASKS = [
     (3600, "tthc.catalog.tasks.apply_due_versions_task"),
     (3600, "tthc.plans.tasks.send_due_reminders"),
 ]
+
+# --- Security (docs/security.md) ---------------------------------------------------------------
+# Login throttling (django-axes, counted in the database so every web process sees the same
+# count): an account, and separately an address, is locked after this many wrong passwords, for
+# this many minutes. The address is the one the rate limits use (tthc.core.clientip).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("TTHC_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("TTHC_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_CLIENT_IP_CALLABLE = "tthc.core.clientip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tthc.core.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # the audit log keeps what matters; no row per successful login
+AXES_VERBOSE = False
+
+# Two-factor (TOTP, django-otp) for the staff roles that read personal data or publish
+# (tthc.org.policy.TWO_FACTOR_ROLES). Off by default so the demo signs in with a password only;
+# turn it on in production.
+TTHC_REQUIRE_2FA = env.bool("TTHC_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code (stored on the device)
+
+# Content-Security-Policy (django-csp): no inline script anywhere; Wagtail's and Django's admin
+# get 'unsafe-inline' styles only under their own paths (tthc.core.security).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+
+# HTTPS in production: redirect, HSTS, and the header of our TLS proxy (secure cookies: above).
+_production = TTHC_ENV == "production"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_production)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may speak plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if _production else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_REFERRER_POLICY = "same-origin"
+# Trust X-Forwarded-Proto only from a proxy of ours (one that overwrites it): by default in
+# production when TTHC_TRUSTED_PROXY_COUNT says there is one.
+if env.bool(
+    "TTHC_PROXY_SETS_FORWARDED_PROTO", default=_production and TTHC_TRUSTED_PROXY_COUNT > 0
+):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

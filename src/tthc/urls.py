@@ -12,6 +12,7 @@ from tthc.api import api
 from tthc.catalog.sitemaps import SITEMAPS
 from tthc.content.sitemaps import PageSitemap
 from tthc.core.views import health
+from tthc.org import twofactor
 
 urlpatterns = [
     path("healthz", health, name="health"),
@@ -22,6 +23,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="core/login.html"),
         name="login",
     ),
+    path("dang-nhap/ma-xac-thuc/", twofactor.verify_code, name="verify-code"),
+    path("dang-nhap/xac-thuc-hai-buoc/", twofactor.enrol_totp, name="enrol-totp"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
