@@ -125,7 +125,15 @@ def test_create_stores_the_structured_schema(client, officer):
         }
     ]
     assert data["documents"] == [
-        {"name": "Bản chính giấy tờ", "group": "", "form": "", "originals": 1, "copies": None}
+        {
+            "name": "Bản chính giấy tờ",
+            "group": "",
+            "form": "",
+            "originals": 1,
+            "copies": None,
+            "condition": "",
+            "mandatory": True,
+        }
     ]
     assert data["legal_bases"] == [{"title": "Nghị định về chứng thực", "number": "23/2015/NĐ-CP"}]
     assert procedure.current_version.created_by == officer

@@ -204,9 +204,12 @@ def procedure_data_from_parsed(parsed) -> dict[str, Any]:
                 "form": d.form,
                 "originals": d.originals,
                 "copies": d.copies,
+                "condition": d.condition,
+                "mandatory": d.mandatory,
             }
             for d in parsed.documents
         ],
+        "document_notes": list(parsed.document_notes),
         "legal_bases": [{"title": b.title, "number": b.number} for b in parsed.legal_bases],
         "results": [{"name": r.name, "code": r.code} for r in parsed.results],
         "requirements": parsed.requirements,

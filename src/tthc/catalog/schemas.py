@@ -35,10 +35,12 @@ class Channel(Schema):
 
 class Document(Schema):
     name: str
-    group: str = ""
+    group: str = ""  # the heading the portal prints above it ("Giấy tờ phải nộp", a case)
     form: str = ""
     originals: int | None = None
     copies: int | None = None
+    condition: str = ""  # when it is needed ("Trường hợp …"); "" = always
+    mandatory: bool = True  # False: "nếu có", conditional, or one of alternatives
 
 
 class LegalBasis(Schema):
@@ -79,6 +81,7 @@ class ProcedureData(Schema):
     steps: list[str] = []
     channels: list[Channel] = []
     documents: list[Document] = []
+    document_notes: list[str] = []  # rules printed among the documents, shown under the list
     legal_bases: list[LegalBasis] = []
     results: list[Result] = []
     requirements: str = ""

@@ -32,9 +32,12 @@ Documents (``thanh_phan_ho_so``)::
     doc      := NAME FORM* QUANTITY
     FORM     := file name ending in .doc/.docx/.pdf/.xls/.xlsx/...
     QUANTITY := DIGIT " bản chính" ["," DIGITS " bản sao"]
+              | "Bản chính: " DIGITS ("," | ";") " Bản sao: " DIGITS      (other sources)
 
 ``LABEL`` is the text between the previous group's last quantity and the header ("--" when the
 group has no title; "* Giấy tờ phải nộp:" is kept as "Giấy tờ phải nộp").
+Rows are then sorted into documents and notes (``checklist.py``): ``documents`` is what a
+citizen brings, each with its ``condition`` and ``mandatory``; ``document_notes`` the rules.
 
 Legal bases (``can_cu_phap_ly``)::
 
@@ -100,6 +103,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
+
+from .checklist import checklist
 
 __all__ = [
     "PROCEDURE_CODE_RE",
@@ -195,12 +200,18 @@ class Channel:
 @dataclass(frozen=True, slots=True)
 class Document:
     name: str
+    # The heading above the row: the portal's group label ("Giấy tờ phải nộp", "Trường hợp cấp
+    # lại"), refined by a heading row inside the group ("- Giấy tờ phải xuất trình:").
     group: str
     form: str  # form file name(s), "; "-joined, or ""
     originals: int | None
     copies: int | None
     quantity_text: str
     forms: list[str]
+    # When the document is needed: a "Trường hợp …/Đối với …/Nếu …" heading (the group label
+    # itself when it is one, else a heading row or the row's own opening clause); "" = always.
+    condition: str = ""
+    mandatory: bool = True  # False: "nếu có", under a condition, or one of alternatives
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +246,7 @@ class ParsedProcedure:
     steps_text: str
     channels: list[Channel]
     documents: list[Document]
+    document_notes: list[str]  # rules and explanations printed among the documents
     legal_bases: list[LegalBasis]
     requirements: str
     results: list[Result]
@@ -777,9 +789,12 @@ _DOC_HEADER_RE = re.compile(r"Tên\s*giấy\s*tờ\s*Mẫu\s*đơn,\s*tờ\s*kha
 # The portal's quantity cell, glued after the name or form file. Sentences inside names such as
 # "(01 bản chính hoặc 01 bản sao có chứng thực)" are told apart by the zero padding (checked in
 # code) and by what follows ("hoặc", "có", ")" ...); `(?<!\d)` keeps scanning linear.
+# Other sources label the cell: "Bản chính: 1, Bản sao: 0" (a digit after the colon, unlike
+# "- Bản chính: Hợp đồng …" in names).
 _QUANTITY_RE = re.compile(
     r"(?<!\d)(?P<digits>\d{1,12}) ?bản chính(?:, ?(?P<copies>\d{1,3}) ?bản sao)?"
     r"(?!\s+(?:hoặc|có|kèm|và|để|đối|của|theo|được|gồm)\b|\s*\))"
+    r"|Bản chính\s*:\s*(?P<labelled>\d{1,2})\s*[,;]\s*Bản sao\s*:\s*(?P<labelled_copies>\d{1,2})"
 )
 # A form file's extension; the next file name may follow at once ("a.docxMau b.docx"), but not
 # a lower-case letter (then it is a longer word).
@@ -870,15 +885,18 @@ def _parse_document_rows(body: str, group: str) -> tuple[list[Document], str]:
     documents = []
     cursor = 0
     for match in _QUANTITY_RE.finditer(body):
-        digits = match.group("digits")
-        space_before = match.start() > 0 and body[match.start() - 1].isspace()
-        split = _quantity_digits(digits, space_before)
-        if split is None:
-            continue
-        name_digits, originals = split
+        if match.group("labelled"):
+            name_digits, originals = "", int(match.group("labelled"))
+            copies = int(match.group("labelled_copies"))
+        else:
+            space_before = match.start() > 0 and body[match.start() - 1].isspace()
+            split = _quantity_digits(match.group("digits"), space_before)
+            if split is None:
+                continue
+            name_digits, originals = split
+            copies = int(match.group("copies")) if match.group("copies") else 0
         segment = body[cursor : match.start()] + name_digits
         name, forms = _split_forms(segment)
-        copies = int(match.group("copies")) if match.group("copies") else 0
         quantity_text = _inline(match.group(0)[len(name_digits) :])
         documents.append(
             Document(
@@ -1235,6 +1253,7 @@ def parse_record(data: Mapping[str, Any]) -> ParsedProcedure:
         problems.add("cap_thuc_hien", unknown_level_message(label))
     steps_text = _or_empty(_block(text["trinh_tu_thuc_hien"]))
     results, keywords, description = _parse_results(text["ket_qua_xu_ly"])
+    documents, document_notes = checklist(_parse_documents(text["thanh_phan_ho_so"], problems))
 
     def inline(key: str) -> str:
         return _or_empty(_inline(text[key]))
@@ -1257,7 +1276,8 @@ def parse_record(data: Mapping[str, Any]) -> ParsedProcedure:
         steps=_parse_steps(steps_text),
         steps_text=steps_text,
         channels=_parse_channels(text["cach_thuc_thuc_hien"], problems),
-        documents=_parse_documents(text["thanh_phan_ho_so"], problems),
+        documents=documents,
+        document_notes=document_notes,
         legal_bases=_parse_legal_bases(text["can_cu_phap_ly"], problems),
         requirements=_or_empty(_block(text["yeu_cau_dieu_kien"])),
         results=results,
