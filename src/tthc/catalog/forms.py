@@ -111,6 +111,12 @@ class ProcedureForm(forms.Form):
     requirements = forms.CharField(
         label="Yêu cầu, điều kiện", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    document_notes = forms.CharField(
+        label="Lưu ý về thành phần hồ sơ",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Mỗi dòng một lưu ý; hiện dưới danh sách giấy tờ, không phải giấy tờ phải nộp.",
+    )
     related_procedures = forms.CharField(
         label="Thủ tục liên quan", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -176,6 +182,7 @@ class ProcedureForm(forms.Form):
         initial = {key: data.get(key, "") for key in cls.SCALARS}
         initial["levels"] = data.get("levels", [])
         initial["subjects"] = "\n".join(data.get("subjects", []))
+        initial["document_notes"] = "\n".join(data.get("document_notes", []))
         initial["agencies"] = [a.pk for a in agencies]
         for key, value in (data.get("office_hours") or {}).items():
             initial[f"hours_{key}"] = value or ""
@@ -186,6 +193,7 @@ class ProcedureForm(forms.Form):
         data = {key: cleaned[key] for key in self.SCALARS}
         data["levels"] = list(cleaned["levels"])
         data["subjects"] = _lines(cleaned["subjects"])
+        data["document_notes"] = _lines(cleaned["document_notes"])
         hours = {
             key: cleaned[f"hours_{key}"] for key in self.OFFICE_HOURS if cleaned[f"hours_{key}"]
         }
@@ -291,10 +299,17 @@ class DocumentForm(forms.Form):
     form = forms.CharField(label="Mẫu đơn, tờ khai", max_length=1000, required=False)
     originals = forms.IntegerField(label="Bản chính", min_value=0, required=False)
     copies = forms.IntegerField(label="Bản sao", min_value=0, required=False)
+    condition = forms.CharField(
+        label="Trường hợp phải nộp",
+        max_length=1000,
+        required=False,
+        help_text="Để trống: luôn nộp.",
+    )
+    optional = forms.BooleanField(label="Không bắt buộc", required=False)
 
     def clean(self):
         cleaned = super().clean()
-        others = any(cleaned.get(k) not in (None, "") for k in ("group", "form"))
+        others = any(cleaned.get(k) not in (None, "") for k in ("group", "form", "condition"))
         if others and not cleaned.get("name"):
             self.add_error("name", "Nhập tên giấy tờ.")
         return cleaned
@@ -303,10 +318,18 @@ class DocumentForm(forms.Form):
         c = self.cleaned_data
         if not c.get("name"):
             return None
-        return {k: c.get(k) if k in ("originals", "copies") else c.get(k, "") for k in DOC_KEYS}
+        value = {k: c.get(k) if k in ("originals", "copies") else c.get(k, "") for k in DOC_KEYS}
+        value["mandatory"] = not c.get("optional")
+        return value
+
+    @staticmethod
+    def initial_from(document: dict[str, Any]) -> dict[str, Any]:
+        initial = {k: document.get(k) for k in DOC_KEYS}
+        initial["optional"] = not document.get("mandatory", True)
+        return initial
 
 
-DOC_KEYS = ("name", "group", "form", "originals", "copies")
+DOC_KEYS = ("name", "group", "form", "originals", "copies", "condition")
 
 
 class LegalBasisForm(forms.Form):
@@ -341,7 +364,7 @@ class ResultForm(forms.Form):
 FORMSETS = {
     "steps": ("buoc", StepForm, lambda s: {"text": s}),
     "channels": ("kenh", ChannelForm, ChannelForm.initial_from),
-    "documents": ("giayto", DocumentForm, lambda d: {k: d.get(k) for k in DOC_KEYS}),
+    "documents": ("giayto", DocumentForm, DocumentForm.initial_from),
     "legal_bases": ("cancu", LegalBasisForm, lambda b: dict(b)),
     "results": ("ketqua", ResultForm, lambda r: dict(r)),
 }
