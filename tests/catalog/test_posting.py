@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from PIL import Image
 
 from tests.factories import AgencyFactory, ProvinceFactory, UnitFactory, make_procedure
 from tthc.catalog import posting, services
+from tthc.catalog.documents import document_sections
 from tthc.catalog.models import ProcedureAgency
 from tthc.catalog.services import DecisionItemInput, record_decision
 from tthc.org.models import AgencyKind, ReceptionPoint
@@ -218,3 +220,30 @@ def test_demo_province_centre_sheet_has_a_decodable_qr_per_procedure(client, tmp
         for number in (1, len(pages)):
             shutil.copy(pages[number - 1], target / f"posting-province-centre-p{number}.png")
         shutil.copy(single_pages[0], target / "posting-procedure-1.001193.png")
+
+
+def test_the_procedure_sheet_marks_conditions_optional_documents_and_notes():
+    procedure = make_procedure("1.001193", name="Đăng ký khai sinh")
+    sections = document_sections(
+        [
+            {"name": "Trích lục", "condition": "Trường hợp đăng ký lại", "mandatory": False},
+            {"name": "- Tờ khai", "originals": 1},
+        ]
+    )
+    documents = [dict(d, condition=s.condition) for s in sections for d in s.documents]
+    assert [d["name"] for d in documents] == ["Tờ khai", "Trích lục"]
+    body = render_to_string(
+        "catalog/posting/procedure_pdf.html",
+        {
+            "procedure": procedure,
+            "data": {"channels": [], "subjects": [], "results": []},
+            "row": posting.posting_row(procedure),
+            "documents": documents,
+            "document_notes": ["Người tiếp nhận có trách nhiệm đối chiếu."],
+            "more_notes": 2,
+        },
+    )
+    assert "<em>Trường hợp đăng ký lại:</em> Trích lục" in body
+    assert "Trích lục (không bắt buộc)" in body and "Tờ khai (1 bản chính)" in body
+    assert "Lưu ý:" in body and "Người tiếp nhận có trách nhiệm đối chiếu." in body
+    assert "và 2 lưu ý khác" in body

@@ -113,6 +113,35 @@ def test_nothing_found_helps(client):
 # --- procedure page ----------------------------------------------------------------------------
 
 
+def test_procedure_page_groups_documents_by_condition_and_shows_notes(client):
+    save(
+        documents=[
+            {"name": "Trích lục", "condition": "Trường hợp đăng ký lại", "mandatory": False},
+            {"name": "- Tờ khai đăng ký khai sinh", "originals": 1},
+            {"name": "Giấy chứng sinh (nếu có)", "originals": 1, "mandatory": False},
+        ],
+        document_notes=["Người tiếp nhận có trách nhiệm kiểm tra, đối chiếu giấy tờ."],
+    )
+    body = html(client.get("/thu-tuc/1.001193/"))
+    always, _, conditional = body.partition("Tùy trường hợp")
+    assert "Tờ khai đăng ký khai sinh" in always and "Giấy chứng sinh" in always
+    assert "Trường hợp đăng ký lại" in conditional and "Trích lục" in conditional
+    assert always.count("(không bắt buộc)") == 1
+    assert "Lưu ý về thành phần hồ sơ" in body
+    assert "Người tiếp nhận có trách nhiệm kiểm tra, đối chiếu giấy tờ." in body
+
+
+def test_a_version_stored_before_conditions_still_shows(client):
+    procedure = save(documents=[{"name": "Tờ khai", "originals": 1}])
+    version = procedure.current_version
+    version.data["documents"] = [{"name": "Tờ khai cũ", "group": "", "form": "", "originals": 1}]
+    version.data.pop("document_notes", None)
+    version.save(update_fields=["data"])
+    body = html(client.get("/thu-tuc/1.001193/"))
+    assert "Tờ khai cũ" in body and "(không bắt buộc)" not in body
+    assert "Lưu ý về thành phần hồ sơ" not in body
+
+
 def test_procedure_page_has_the_national_layout(client):
     agency = AgencyFactory(code="000.00.21.H26", name="UBND phường Hoàn Kiếm")
     save(

@@ -10,10 +10,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from tthc.catalog import pdf, posting, selectors
+from tthc.catalog.documents import document_sections
 from tthc.catalog.models import Status
 from tthc.org.models import Agency, ReceptionPoint, UnitLevel
 
 MAX_DOCUMENTS = 7  # the per-procedure sheet stays on one A4 page
+MAX_NOTES = 3
 
 
 def _province_name(agency: Agency) -> str:
@@ -143,8 +145,11 @@ def procedure_pdf(request, code: str):
     def render_sheet() -> bytes:
         data = version.data
         documents = [
-            dict(d, name=d["name"].lstrip("-–• ").strip()) for d in data.get("documents", [])
+            dict(d, condition=section.condition)
+            for section in document_sections(data.get("documents", []))
+            for d in section.documents
         ]
+        notes = data.get("document_notes", [])
         context = {
             "procedure": procedure,
             "data": data,
@@ -152,6 +157,8 @@ def procedure_pdf(request, code: str):
             "qr": pdf.qr_data_uri(row.url),
             "documents": documents[:MAX_DOCUMENTS],
             "more_documents": max(0, len(documents) - MAX_DOCUMENTS),
+            "document_notes": notes[:MAX_NOTES],
+            "more_notes": max(0, len(notes) - MAX_NOTES),
             "agencies_text": _agencies_text(data, [link.agency.name for link in links]),
             "abolished": procedure.status == Status.ABOLISHED,
             "today": timezone.localdate(),

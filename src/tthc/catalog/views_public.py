@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 
 from tthc.catalog import selectors
+from tthc.catalog.documents import document_sections
 from tthc.catalog.life_events import LIFE_EVENTS, get_life_event
 from tthc.catalog.models import Field
 from tthc.catalog.signals import procedure_searched
@@ -286,12 +287,10 @@ def _procedure_context(request, code: str) -> dict:
     data = version.data
     national_url = _national_url(version)
     apply_url, apply_external = _apply_url(procedure, national_url)
-    documents: dict[str, list[dict]] = {}
-    for document in data.get("documents", []):
-        # The national text often starts each document with a list dash: drop it for display.
-        name = document.get("name", "").lstrip("-+• ").strip() or document.get("name", "")
-        row = dict(document, name=name, quantity=_quantity(document))
-        documents.setdefault(document.get("group") or "", []).append(row)
+    sections = document_sections(data.get("documents", []))
+    for section in sections:
+        for row in section.documents:
+            row["quantity"] = _quantity(row)
     channels = [
         {
             "label": CHANNEL_LABELS.get(c["channel"], c["channel"]),
@@ -317,7 +316,8 @@ def _procedure_context(request, code: str) -> dict:
         "online_label": ONLINE_LABELS.get(procedure.online_level, ""),
         "status_label": STATUS_LABELS.get(procedure.status, procedure.status),
         "channels": channels,
-        "document_groups": list(documents.items()),
+        "document_sections": sections,
+        "document_notes": data.get("document_notes", []),
         "agency_roles": agency_roles,
         "decisions": selectors.procedure_decisions(procedure),
         "national_url": national_url,
