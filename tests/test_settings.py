@@ -14,4 +14,21 @@ def test_production_with_real_settings_passes(settings):
     settings.DEBUG = False
     settings.SECRET_KEY = "k" * 50
     settings.ALLOWED_HOSTS = ["dichvucong.example.gov.vn"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.TTHC_REQUIRE_2FA = True
     assert not [e for e in run_checks() if e.id.startswith("tthc.")]
+
+
+def test_production_warns_without_https_or_two_factor(settings):
+    settings.TTHC_ENV = "production"
+    settings.DEBUG = False
+    settings.SECRET_KEY = "k" * 50
+    settings.ALLOWED_HOSTS = ["dichvucong.example.gov.vn"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.SESSION_COOKIE_SECURE = False
+    settings.TTHC_REQUIRE_2FA = False
+    ids = {e.id for e in run_checks()}
+    assert {"tthc.W004", "tthc.W005", "tthc.W006"} <= ids

@@ -295,8 +295,9 @@ TTHC_REQUIRE_2FA = env.bool("TTHC_REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code (stored on the device)
 
-# Content-Security-Policy (django-csp): no inline script anywhere; Wagtail's and Django's admin
-# get 'unsafe-inline' styles only under their own paths (tthc.core.security).
+# Content-Security-Policy (django-csp): no inline script in our pages; Wagtail's and Django's
+# admin get inline styles under their own paths, Wagtail's also inline scripts (its date pickers),
+# scoped to /bien-tap/ (tthc.core.security).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

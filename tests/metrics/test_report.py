@@ -63,7 +63,7 @@ def test_the_editor_sees_days_pages_and_searches(client, editor, figures):
     assert daily.visitors == sum(100 + i for i in range(30))
     assert daily.rows[-1].visitors == 100 and daily.rows[0].visitors == 129
     assert daily.rows[0].visitors_pct == 100 and daily.rows[-1].visitors_pct == round(10000 / 129)
-    assert "15/03/2026" in html and "width: 100%" in html
+    assert "15/03/2026" in html and "mt-bar__fill pct-100" in html
     assert "/thu-tuc/1.000000/" in html and "57" in html  # 50 today + 7 yesterday
     assert "khai sinh" in html and "khai thac cat" in html
     assert "cu" not in [s["query"] for s in response.context["searches"]]  # out of range

@@ -1,9 +1,11 @@
 """Security plumbing shared by every page (docs/security.md).
 
 - `ContentSecurityPolicyMiddleware`: django-csp's middleware, with the strict policy of the
-  settings everywhere except the two admin sites we do not write ourselves (Wagtail's under
-  /bien-tap/, Django's under /admin/), whose templates still carry inline styles: there, and only
-  there, styles may be inline. Scripts stay 'self' on every path.
+  settings everywhere except the two admin sites we do not write ourselves, whose templates still
+  carry inline styles: under /bien-tap/ (Wagtail) and /admin/ (Django) styles may be inline.
+  Wagtail's editor also writes inline scripts (its date pickers and inline panels call
+  `initDateChooser(...)` from a `<script>` in the form), so under /bien-tap/, and only there,
+  scripts may be inline too. Everywhere else scripts come from our own files only.
 - `lockout_response`: the page a person locked out by django-axes sees (429, Vietnamese, how long
   to wait, and a `Retry-After` header).
 """
@@ -21,14 +23,18 @@ from django.utils.translation import ngettext
 
 # Paths whose pages come from a third party's templates (Wagtail, Django admin).
 RELAXED_STYLE_PREFIXES = ("/bien-tap/", "/admin/")
+RELAXED_SCRIPT_PREFIXES = ("/bien-tap/",)
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if request.path_info.startswith(RELAXED_STYLE_PREFIXES):
+        path = request.path_info
+        if path.startswith(RELAXED_STYLE_PREFIXES):
             update = dict(parts.update or {})
             update["style-src"] = ["'unsafe-inline'"]
+            if path.startswith(RELAXED_SCRIPT_PREFIXES):
+                update["script-src"] = ["'unsafe-inline'"]
             parts.update = update
         return parts
 
