@@ -53,7 +53,8 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def online(procedure, department):
+def online(procedure, department, point, officer):
+    """A boundary-free procedure offered online; the commune centre's desk is staffed."""
     procedure = make_procedure(
         code="1.001193",
         boundary_free=True,

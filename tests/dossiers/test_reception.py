@@ -230,6 +230,6 @@ def test_a_service_centre_receives_for_the_agencies_of_its_unit(procedure, depar
         documents=[DocumentInput(DOCUMENTS[0])],
     )
     assert dossier.receiving_agency == centre and dossier.current_agency == department
-    from tthc.dossiers import selectors
+    from tthc.dossiers import routing
 
-    assert list(selectors.reception_points_for(procedure, department)) == [desk]
+    assert routing.desks(procedure, department) == [desk]

@@ -11,7 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from tthc.catalog.imports import ImportReport, import_procedures
-from tthc.org.models import Agency, AgencyKind, Membership, Role, UnitLevel
+from tthc.core.text import fold
+from tthc.dossiers import routing
+from tthc.org.models import Agency, AgencyKind, Membership, ReceptionPoint, Role, UnitLevel
 from tthc.org.services import load_province
 
 ORG_FILE = Path(__file__).resolve().parent.parent / "org" / "data" / "demo_province.json"
@@ -28,6 +30,11 @@ ACCOUNTS = [
     # A second editor: an article goes live only when another editor approves it.
     ("duyettin", "Vũ Văn Duyệt Tin", Role.EDITOR, "office"),
     ("xa.tiepnhan", "Đỗ Văn Một Cửa", Role.RECEPTION_OFFICER, "commune_centre"),
+    # Phường Hoàn Kiếm resolves commune-level procedures: a civil-status officer and the
+    # ward's leader; the ward police is consulted in inter-agency (liên thông) civil status.
+    ("xa.chuyenvien", "Ngô Thị Hộ Tịch", Role.SPECIALIST, "commune_committee"),
+    ("xa.lanhdao", "Bùi Văn Chủ Tịch", Role.AGENCY_LEADER, "commune_committee"),
+    ("congan.chuyenvien", "Lý Văn Cư Trú", Role.SPECIALIST, "commune_police"),
 ]
 
 
@@ -39,11 +46,29 @@ def _agency_for(key: str) -> Agency:
         return province_agencies.get(kind=AgencyKind.SERVICE_CENTRE)
     if key == "justice":
         return province_agencies.get(short_name="Sở Tư pháp")
-    return (
+    centre = (
         Agency.objects.filter(unit__level=UnitLevel.COMMUNE, kind=AgencyKind.SERVICE_CENTRE)
+        .select_related("parent")
         .order_by("code")
         .first()
     )
+    if key == "commune_centre":
+        return centre
+    if key == "commune_committee":
+        return centre.parent
+    if key == "commune_police":
+        return Agency.objects.get(unit=centre.unit, kind=AgencyKind.CENTRAL)
+    raise ValueError(key)
+
+
+def desk_username(point: ReceptionPoint) -> str:
+    """`tiepnhan.<place>` for a desk's officer: “tiepnhan.cuanam”, “tiepnhan.chinhanh2”."""
+    name = fold(
+        point.agency.unit.name if point.agency.unit.level == UnitLevel.COMMUNE else point.name
+    )
+    for word in ("phuong ", "xa ", "chi nhanh so ", "trung tam phuc vu hanh chinh cong "):
+        name = name.replace(word, "chinhanh" if word == "chi nhanh so " else "")
+    return "tiepnhan." + "".join(ch for ch in name if ch.isalnum())[:30]
 
 
 @transaction.atomic
@@ -61,6 +86,29 @@ def create_accounts(password: str) -> list[tuple[str, str, str]]:
             user.save()
         Membership.objects.get_or_create(user=user, agency=agency, role=role)
         created.append((username, role.label, agency.name))
+    created.extend(_desk_officers(password))
+    return created
+
+
+def _desk_officers(password: str) -> list[tuple[str, str, str]]:
+    """One reception officer for every desk nobody serves yet: no dossier of the demo waits
+    at a desk without staff."""
+    user_model = get_user_model()
+    created = []
+    for point in routing.unserved_desks():
+        if point.agency_id in routing.staffed_agency_ids():
+            continue  # served by an officer created for an earlier desk of the same agency
+        username = desk_username(point)
+        user, is_new = user_model.objects.get_or_create(
+            username=username, defaults={"full_name": f"Công chức tiếp nhận {point.name}"}
+        )
+        if is_new:
+            user.set_password(password)
+            user.save()
+        Membership.objects.get_or_create(
+            user=user, agency=point.agency, role=Role.RECEPTION_OFFICER
+        )
+        created.append((username, Role.RECEPTION_OFFICER.label, point.agency.name))
     return created
 
 

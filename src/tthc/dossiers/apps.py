@@ -6,9 +6,13 @@ class DossiersConfig(AppConfig):
     verbose_name = "Hồ sơ một cửa"
 
     def ready(self) -> None:
+        from tthc.org import home
         from tthc.workdays.registry import DeadlineSource, register
 
-        from . import deadlines, selectors, services
+        from . import checks, deadlines, selectors, services, staff_views
+
+        home.register(staff_views.home_panel)
+        checks.register_checks()
 
         # A calendar change recomputes the open dossiers' deadlines with the resolving agency's
         # calendar; the registry logs old -> new (DeadlineChange) and the store appends an event.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tthc.core.uploads import ALLOWED_TEXT
 from tthc.dossiers.models import ApplicantKind, DocumentForm
 from tthc.dossiers.personal import ApplicantInput
+from tthc.dossiers.selectors import checklist_groups, quantity_text
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.odt"
 
@@ -72,7 +73,9 @@ class ApplicantForm(forms.Form):
 
 
 class ApplyForm(ApplicantForm):
-    """The online submission: applicant, resolving agency and desk, one file per document."""
+    """The online submission: applicant, resolving agency and desk, one file per document.
+    `desks` maps each offered agency to the staffed desks the routing rule gives it; `kept`
+    names the upload fields that already hold a file from a refused attempt."""
 
     resolving_agency = forms.ChoiceField(label=_("Cơ quan giải quyết"))
     reception_point = forms.ChoiceField(label=_("Nơi tiếp nhận, trả kết quả"), required=False)
@@ -88,26 +91,70 @@ class ApplyForm(ApplicantForm):
         error_messages={"required": _("Cần đồng ý xử lý dữ liệu cá nhân để nộp hồ sơ.")},
     )
 
-    def __init__(self, *args, documents, agencies, points, **kwargs):
+    def __init__(self, *args, documents, agencies, desks, kept=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.documents = documents
+        self.kept = kept or {}
         self.fields["resolving_agency"].choices = [(a.code, a.name) for a in agencies]
         if len(agencies) == 1:
             self.fields["resolving_agency"].initial = agencies[0].code
-        self.fields["reception_point"].choices = [
-            ("", _("Bộ phận một cửa của cơ quan giải quyết"))
-        ] + [(str(p.pk), p.name) for p in points]
+            self.fields["reception_point"].choices = [
+                (str(p.pk), p.name) for p in desks[agencies[0].pk]
+            ]
+        else:
+            # Without JavaScript the desk list cannot follow the agency chosen: by default the
+            # routing rule picks the desk of the agency chosen; a citizen may name one.
+            self.fields["reception_point"].choices = [
+                ("", _("Trung tâm phục vụ hành chính công của cơ quan giải quyết đã chọn"))
+            ] + [
+                (a.name, [(str(p.pk), p.name) for p in desks[a.pk]])
+                for a in agencies
+                if desks[a.pk]
+            ]
         for row in documents:
+            required = not row["optional"] and row["field"] not in self.kept
             self.fields[row["field"]] = forms.FileField(
                 label=row["label"],
-                required=False,  # checked by the service, with the document's name
-                help_text=_("Tùy chọn. ") if row["optional"] else "",
+                required=required,
+                error_messages={"required": _("Cần tải lên “%s”.") % row["label"][:120]},
+                help_text=self._help(row),
                 widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
             )
         self.allowed_text = ALLOWED_TEXT
 
-    def file_fields(self):
-        return [self[row["field"]] for row in self.documents]
+    def show_kept(self, kept: dict) -> None:
+        """After a refused POST: the fields that now hold a kept file are no longer required."""
+        self.kept = kept
+        for row in self.documents:
+            if row["field"] in kept:
+                self.fields[row["field"]].required = False
+                self.fields[row["field"]].help_text = self._help(row)
+
+    def _help(self, row) -> str:
+        parts = [str(_("Bắt buộc.")) if not row["optional"] else str(_("Nộp nếu có."))]
+        quantity = quantity_text(row)
+        if quantity:
+            parts.append(
+                str(_("Theo quy định: %(quantity)s; một tệp (bản chụp hoặc bản điện tử) là đủ."))
+                % {"quantity": quantity}
+            )
+        kept = self.kept.get(row["field"])
+        if kept:
+            parts.append(
+                str(_("Đã tải lên: %(name)s (được giữ lại; chọn tệp khác để thay)."))
+                % {"name": kept["display"]}
+            )
+        return " ".join(parts)
+
+    def file_groups(self):
+        """The upload fields grouped as the checklist is (by condition)."""
+        return [
+            {
+                "condition": group["condition"],
+                "fields": [(row, self[row["field"]]) for row in group["rows"]],
+            }
+            for group in checklist_groups(self.documents)
+        ]
 
 
 class ReceptionForm(ApplicantForm):

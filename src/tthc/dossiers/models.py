@@ -158,6 +158,36 @@ class Dossier(models.Model):
         return self.new_appointment_at or self.due_at
 
 
+class Involvement(models.TextChoices):
+    RECEIVING = "receiving", "Tiếp nhận"
+    RESOLVING = "resolving", "Giải quyết"
+    CONSULTED = "consulted", "Phối hợp (liên thông)"
+
+
+class DossierAgency(models.Model):
+    """An agency involved in a dossier: the desk's agency that received it, the agency that
+    resolves it, and every agency it was transferred to in inter-agency processing. Staff see a
+    dossier only through these rows (`tthc.dossiers.selectors.may_view`); written by the
+    services with the event that involves the agency, never removed."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="involvements")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("vai trò", max_length=20, choices=Involvement.choices)
+
+    class Meta:
+        verbose_name = "cơ quan liên quan đến hồ sơ"
+        verbose_name_plural = "cơ quan liên quan đến hồ sơ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "agency", "role"], name="one_involvement_per_role"
+            )
+        ]
+        indexes = [models.Index(fields=["agency", "dossier"], name="dossier_agency_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.agency_id} {self.role}"
+
+
 class ProcessStep(models.Model):
     """One internal step of a procedure's process definition, for one resolving agency (or
     for every agency when `agency` is empty). The shares of the steps of one definition sum to

@@ -7,14 +7,15 @@ from datetime import datetime
 from typing import Literal
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from tthc.dossiers import deadlines
+from tthc.dossiers import deadlines, routing
 from tthc.dossiers.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
     Channel,
     Dossier,
+    DossierAgency,
     DossierEvent,
     Status,
 )
@@ -220,24 +221,52 @@ def online_procedure(code: str):
     return procedure
 
 
+def _named_optional(name: str) -> bool:
+    # A name that says so (also for versions stored before documents carried `mandatory`).
+    folded = name.lower().lstrip("-+• ")
+    return "nếu có" in folded or folded.startswith("trường hợp")
+
+
 def required_documents(version_data: dict) -> list[dict]:
     """The procedure version's documents, numbered from 1 as the upload fields are
-    (`file_1`, ...). A document whose name says it is conditional ("nếu có", "trường hợp")
-    is optional."""
+    (`file_1`, ...), each with its condition ("Trường hợp …", "" for every applicant), whether
+    it is mandatory, the originals and copies asked for and its form template."""
     rows = []
     for position, document in enumerate(version_data.get("documents") or [], start=1):
         name = document.get("name", "")
-        folded = name.lower()
+        optional = document.get("mandatory") is False or _named_optional(name)
         rows.append(
             {
                 "position": position,
                 "field": f"file_{position}",
                 "name": name,
                 "label": name.lstrip("-+• ").strip() or name,
-                "optional": "nếu có" in folded or folded.lstrip("-+• ").startswith("trường hợp"),
+                "optional": optional,
+                "condition": document.get("condition") or "",
+                "originals": document.get("originals"),
+                "copies": document.get("copies"),
+                "template": document.get("form") or "",
             }
         )
     return rows
+
+
+def checklist_groups(rows: list[dict]) -> list[dict]:
+    """The rows grouped by condition, unconditional ones first, in the record's order."""
+    groups: dict[str, list[dict]] = {"": []}
+    for row in rows:
+        groups.setdefault(row["condition"], []).append(row)
+    return [{"condition": c, "rows": r} for c, r in groups.items() if r]
+
+
+def quantity_text(row: dict) -> str:
+    """“1 bản chính, 1 bản sao” as the catalog asks; empty when it does not say."""
+    parts = []
+    if row.get("originals"):
+        parts.append(f"{row['originals']} bản chính")
+    if row.get("copies"):
+        parts.append(f"{row['copies']} bản sao")
+    return ", ".join(parts)
 
 
 def resolving_agencies(procedure):
@@ -255,31 +284,6 @@ def resolving_agencies(procedure):
     )
 
 
-def reception_points_for(procedure, resolving=None):
-    """Desks that may receive the procedure's dossiers for `resolving`: any active desk of the
-    province when the procedure is boundary-free, else the desks of the resolving agency and
-    of the agencies above it."""
-    from tthc.org.models import ReceptionPoint
-
-    points = ReceptionPoint.objects.filter(is_active=True).select_related("agency")
-    if procedure.boundary_free:
-        return points.order_by("name")
-    if resolving is None:
-        return points.none()
-    from django.db.models import Q
-
-    from tthc.org.models import AgencyKind
-
-    ids, node = set(), resolving
-    while node is not None and node.pk not in ids:
-        ids.add(node.pk)
-        node = node.parent
-    centre = Q(agency__kind=AgencyKind.SERVICE_CENTRE, agency__unit_id=resolving.unit_id)
-    if resolving.unit_id is None:
-        centre = Q(pk__in=[])
-    return points.filter(Q(agency_id__in=ids) | centre).order_by("name")
-
-
 # --------------------------------------------------------------------------- staff queues
 
 QUEUE_TABS: dict[str, str] = {
@@ -295,19 +299,6 @@ QUEUE_TABS: dict[str, str] = {
 _RUNNING = (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT)
 
 
-def _with_descendants(ids: set[int]) -> set[int]:
-    from tthc.org.models import Agency
-
-    found, frontier = set(ids), set(ids)
-    while frontier:
-        children = (
-            set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
-        )
-        found |= children
-        frontier = children
-    return found
-
-
 def staff_agencies(user) -> set[int] | None:
     """Agencies whose dossiers the user sees (roles of DOSSIER_VIEW held there, and the
     agencies below); None means every agency (province-wide grant, superuser)."""
@@ -317,7 +308,12 @@ def staff_agencies(user) -> set[int] | None:
     ids = granted_agencies(user, Policy.DOSSIER_VIEW)
     if ids is None:
         return None
-    return _with_descendants(ids) if ids else set()
+    return routing.with_descendants(ids) if ids else set()
+
+
+def _involving(agencies: set[int]):
+    """A condition on dossiers: one of `agencies` received, resolves or was consulted on it."""
+    return Exists(DossierAgency.objects.filter(dossier_id=OuterRef("pk"), agency_id__in=agencies))
 
 
 def due_soon_limit(now: datetime | None = None) -> datetime:
@@ -339,7 +335,6 @@ def due_soon_limit(now: datetime | None = None) -> datetime:
 def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
     """One tab of the staff queue, restricted to the user's agencies; a flat number of
     queries whatever the page size (everything shown is joined)."""
-    from django.db.models import Q
     from django.utils import timezone
 
     now = now or timezone.now()
@@ -348,11 +343,7 @@ def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
     )
     agencies = staff_agencies(user)
     if agencies is not None:
-        rows = rows.filter(
-            Q(receiving_agency_id__in=agencies)
-            | Q(current_agency_id__in=agencies)
-            | Q(resolving_agency_id__in=agencies)
-        )
+        rows = rows.filter(_involving(agencies))
     if tab == "moi":
         return rows.filter(status=Status.SUBMITTED).order_by("submitted_at", "pk")
     if tab == "cua-toi":  # assigned to the user by the agency's leader, not finished
@@ -376,6 +367,51 @@ def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
 
 def queue_counts(user, *, now: datetime | None = None) -> dict[str, int]:
     return {tab: queue(user, tab, now=now).count() for tab in QUEUE_TABS}
+
+
+# The queues a reception desk watches, shown as counts on the staff home and the queue page.
+DESK_SUMMARY = ("moi", "sap-den-han", "qua-han", "bo-sung", "cho-tra")
+
+
+def desk_summary(user, *, now: datetime | None = None) -> list[dict]:
+    """Counts of the desk's queues (new online, due soon, overdue, waiting for a supplement,
+    ready to return) over the dossiers the user sees."""
+    return [
+        {"tab": tab, "label": QUEUE_TABS[tab], "count": queue(user, tab, now=now).count()}
+        for tab in DESK_SUMMARY
+    ]
+
+
+def with_time_left(dossiers, *, now: datetime | None = None) -> list[Dossier]:
+    """Set `time_left` on each running dossier: working days left before its deadline, or
+    late after it, on the resolving agency's calendar (one calendar per agency of the page)."""
+    from django.utils import timezone
+
+    from tthc.workdays.selectors import calendar_for
+
+    now = now or timezone.now()
+    today = to_local(now).date()
+    calendars: dict[int, object] = {}
+    rows = list(dossiers)
+    for dossier in rows:
+        dossier.time_left = None
+        if dossier.due_at is None or dossier.status not in _RUNNING:
+            continue
+        calendar = calendars.get(dossier.resolving_agency_id)
+        if calendar is None:
+            calendar = calendars[dossier.resolving_agency_id] = calendar_for(
+                dossier.resolving_agency_id
+            )
+        due_day = to_local(dossier.due_at).date()
+        if dossier.due_at < now:
+            days = max(1, calendar.working_days_between(due_day, today))
+            dossier.time_left = {"late": True, "days": days}
+        else:
+            dossier.time_left = {
+                "late": False,
+                "days": calendar.working_days_between(today, due_day),
+            }
+    return rows
 
 
 def staff_dossier(code: str) -> Dossier | None:
@@ -425,14 +461,25 @@ def allowed_actions(user, dossier: Dossier) -> list[Action]:
     return allowed
 
 
+def involved_agencies(dossier: Dossier) -> list:
+    """The agencies that received, resolve or were consulted on the dossier."""
+    from tthc.org.models import Agency
+
+    return list(
+        Agency.objects.filter(
+            pk__in=DossierAgency.objects.filter(dossier=dossier).values("agency_id")
+        ).select_related("parent")
+    )
+
+
 def may_view(user, dossier: Dossier) -> bool:
+    """Staff of the desk that received the dossier, of the agency resolving it and of the
+    agencies consulted in inter-agency steps see it (and control officers province-wide, for
+    oversight); nobody else."""
     from tthc.org.policy import Action as Policy
     from tthc.org.policy import can
 
-    return any(
-        can(user, Policy.DOSSIER_VIEW, agency)
-        for agency in (dossier.receiving_agency, dossier.current_agency, dossier.resolving_agency)
-    )
+    return any(can(user, Policy.DOSSIER_VIEW, agency) for agency in involved_agencies(dossier))
 
 
 def open_request(dossier: Dossier) -> DossierEvent | None:
@@ -484,8 +531,6 @@ def open_status_of(dossier: Dossier) -> str | None:
 
 def tracking_rows(*, user, start: datetime, end: datetime, agency=None) -> QuerySet[Dossier]:
     """Dossiers received (or submitted) in [start, end] for the tracking book."""
-    from django.db.models import Q
-
     rows = (
         Dossier.objects.filter(submitted_at__gte=start, submitted_at__lte=end)
         .select_related(
@@ -496,15 +541,9 @@ def tracking_rows(*, user, start: datetime, end: datetime, agency=None) -> Query
     )
     agencies = staff_agencies(user)
     if agencies is not None:
-        rows = rows.filter(
-            Q(receiving_agency_id__in=agencies)
-            | Q(current_agency_id__in=agencies)
-            | Q(resolving_agency_id__in=agencies)
-        )
+        rows = rows.filter(_involving(agencies))
     if agency is not None:
-        rows = rows.filter(
-            Q(receiving_agency=agency) | Q(resolving_agency=agency) | Q(current_agency=agency)
-        )
+        rows = rows.filter(_involving({agency.pk}))
     return rows
 
 

@@ -20,22 +20,24 @@ from tthc.core import ratelimit, uploads
 from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from tthc.core.text import normalize_space
 from tthc.core.uploads import CheckedUpload
-from tthc.dossiers import codes, deadlines
+from tthc.dossiers import codes, deadlines, routing
 from tthc.dossiers.models import (
     AccessLog,
     Applicant,
     Channel,
     DocumentForm,
     Dossier,
+    DossierAgency,
     DossierDocument,
     DossierEvent,
     EventAttachment,
+    Involvement,
     SatisfactionRating,
     Status,
 )
 from tthc.dossiers.personal import ApplicantInput, clean_applicant, verifies
 from tthc.dossiers.transitions import ACTION_LABELS, CURRENT, PERMISSIONS, Action, target
-from tthc.org.models import Agency, AgencyKind, ReceptionPoint, Role
+from tthc.org.models import Agency, ReceptionPoint, Role
 from tthc.org.policy import DENIED_MESSAGES, can, require
 from tthc.org.policy import Action as Policy
 from tthc.workdays.engine import to_local
@@ -102,30 +104,13 @@ def _clean_documents(version_data: dict, documents: Sequence[DocumentInput]) -> 
 def _check_resolving_agency(procedure: Procedure, resolving: Agency, receiving: Agency) -> None:
     if not resolving.is_active:
         raise ValidationError("Cơ quan giải quyết đã ngừng hoạt động.", field="resolving_agency")
-    if resolving.pk != receiving.pk and not procedure.boundary_free:
-        # Without boundary-free reception the desk receives only for its own agency tree, or,
-        # for a public administration service centre, for the agencies of its own
-        # administrative unit (Decree 118/2025: the provincial centre is the one-stop desk of
-        # the provincial departments, the commune centre of the commune).
-        ids, node = set(), resolving
-        while node is not None and node.pk not in ids:
-            ids.add(node.pk)
-            node = node.parent
-        if receiving.pk not in ids and not is_unit_centre_for(receiving, resolving):
-            raise ValidationError(
-                "Thủ tục này không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính: "
-                "chỉ tiếp nhận tại bộ phận một cửa của cơ quan giải quyết.",
-                field="resolving_agency",
-            )
-
-
-def is_unit_centre_for(receiving: Agency, resolving: Agency) -> bool:
-    """A public administration service centre receives for the agencies of its unit."""
-    return (
-        receiving.kind == AgencyKind.SERVICE_CENTRE
-        and receiving.unit_id is not None
-        and receiving.unit_id == resolving.unit_id
-    )
+    if not routing.accepts(receiving, procedure, resolving):
+        raise ValidationError(
+            "Thủ tục này không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính: "
+            "chỉ tiếp nhận tại trung tâm phục vụ hành chính công hoặc bộ phận một cửa của cơ "
+            "quan giải quyết.",
+            field="resolving_agency",
+        )
 
 
 def _create(
@@ -243,6 +228,12 @@ def _create_rows(
                 row.file_name = upload.display_name
             rows.append(row)
         DossierDocument.objects.bulk_create(rows)
+        DossierAgency.objects.bulk_create(
+            [
+                DossierAgency(dossier=dossier, agency=receiving_agency, role=Involvement.RECEIVING),
+                DossierAgency(dossier=dossier, agency=resolving_agency, role=Involvement.RESOLVING),
+            ]
+        )
         event = _append(
             dossier,
             action=action,
@@ -688,6 +679,9 @@ def transfer(*, user, dossier: Dossier, to_agency: Agency, note: str = "") -> Do
             )
         current.current_agency = to_agency  # the event records who is responsible after it
         current.assignee = None  # the new agency's leader assigns its own specialist
+        DossierAgency.objects.get_or_create(
+            dossier=current, agency=to_agency, role=Involvement.CONSULTED
+        )
 
     return _transition(
         user=user,
@@ -859,8 +853,9 @@ def store_recomputed_deadline(dossier: Dossier, deadline) -> bool:
 def read_applicant(*, user, dossier: Dossier, what: str = "xem thông tin người nộp") -> Applicant:
     """A staff read of the applicant's personal data: allowed to staff of the dossier's
     agencies (and control officers), and logged."""
-    agencies = [dossier.receiving_agency, dossier.current_agency, dossier.resolving_agency]
-    if not any(can(user, Policy.DOSSIER_VIEW, agency) for agency in agencies):
+    from tthc.dossiers.selectors import may_view
+
+    if not may_view(user, dossier):
         raise PermissionDenied(DENIED_MESSAGES[Policy.DOSSIER_VIEW])
     with transaction.atomic():
         AccessLog.objects.create(user=user, dossier=dossier, what=what[:200])
@@ -896,17 +891,7 @@ def submit_online_request(
         raise ValidationError(
             "Vui lòng chọn cơ quan giải quyết của thủ tục.", field="resolving_agency"
         )
-    point = None
-    if reception_point_id:
-        point = (
-            selectors.reception_points_for(procedure, resolving)
-            .filter(pk=reception_point_id)
-            .first()
-        )
-        if point is None:
-            raise ValidationError(
-                "Nơi tiếp nhận không nhận hồ sơ của thủ tục này.", field="reception_point"
-            )
+    point = _online_desk(procedure, resolving, reception_point_id)
     # Applicant data first (cheap), then the files.
     clean_applicant(applicant, today=timezone.localdate())
     rows = selectors.required_documents(procedure.current_version.data)
@@ -927,13 +912,35 @@ def submit_online_request(
     ]
     return submit_online(
         procedure=procedure,
-        receiving_agency=point.agency if point else resolving,
+        receiving_agency=point.agency,
         resolving_agency=resolving,
         applicant=applicant,
         documents=documents,
         reception_point=point,
         fee_due=channel_fee(procedure.current_version.data, "online"),
     )
+
+
+def _online_desk(procedure: Procedure, resolving: Agency, reception_point_id: int | None):
+    """The desk the citizen chose among those the routing rule offers, else the rule's first."""
+    offered = routing.desks(procedure, resolving)
+    if not offered:
+        raise ValidationError(
+            f"Hiện chưa có bộ phận một cửa nào tiếp nhận trực tuyến hồ sơ của {resolving.name}. "
+            "Vui lòng nộp trực tiếp hoặc chọn cơ quan giải quyết khác.",
+            field="resolving_agency",
+            code="no_desk",
+        )
+    if not reception_point_id:
+        return offered[0]
+    point = next((p for p in offered if p.pk == reception_point_id), None)
+    if point is None:
+        raise ValidationError(
+            f"Nơi tiếp nhận đã chọn không nhận hồ sơ của {resolving.name} cho thủ tục này. "
+            f"Vui lòng chọn {offered[0].name}.",
+            field="reception_point",
+        )
+    return point
 
 
 def check_submission_rate(ip: str) -> None:

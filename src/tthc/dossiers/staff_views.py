@@ -21,7 +21,7 @@ from tthc.catalog.selectors import procedure_list
 from tthc.core import uploads
 from tthc.core.dates import parse_date
 from tthc.core.errors import ApplicationError, PermissionDenied, ValidationError
-from tthc.dossiers import forms_pdf, pdf, processes, selectors, services
+from tthc.dossiers import forms_pdf, pdf, processes, routing, selectors, services
 from tthc.dossiers.forms import DOCUMENT_FORMS, ReceptionForm
 from tthc.dossiers.models import (
     OPEN_STATUSES,
@@ -68,6 +68,7 @@ def queue(request):
     )
     counts = selectors.queue_counts(request.user, now=now)
     tabs = [(key, label, counts[key]) for key, label in selectors.QUEUE_TABS.items()]
+    rows = selectors.with_time_left(page.object_list, now=now)
     return render(
         request,
         "dossiers/staff/queue.html",
@@ -76,6 +77,13 @@ def queue(request):
             "tab_label": selectors.QUEUE_TABS[tab],
             "tabs": tabs,
             "page": page,
+            "rows": rows,
+            "summary_panel": {
+                "summary": [
+                    {"tab": key, "label": selectors.QUEUE_TABS[key], "count": counts[key]}
+                    for key in selectors.DESK_SUMMARY
+                ]
+            },
             "now": now,
             "running": [Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT],
             "may_receive": can_somewhere(request.user, Policy.DOSSIER_RECEIVE),
@@ -92,6 +100,21 @@ def find(request):
     return redirect("dossiers:staff-dossier", code=code)
 
 
+def home_panel(request) -> dict | None:
+    """The staff home's panel: counts of the desk's queues for staff who see dossiers, and the
+    desks nobody serves for those who manage staff (administrators)."""
+    user = request.user
+    if not can_somewhere(user, Policy.DOSSIER_VIEW) and not can(
+        user, Policy.ORG_MANAGE_STAFF, None
+    ):
+        return None
+    return {
+        "template": "dossiers/staff/_home_panel.html",
+        "summary": selectors.desk_summary(user) if can_somewhere(user, Policy.DOSSIER_VIEW) else [],
+        "unserved": routing.unserved_desks() if can(user, Policy.ORG_MANAGE_STAFF, None) else [],
+    }
+
+
 # --------------------------------------------------------------------------- counter
 
 
@@ -99,7 +122,7 @@ def _reception_points(user):
     points = ReceptionPoint.objects.filter(is_active=True).select_related("agency")
     ids = granted_agencies(user, Policy.DOSSIER_RECEIVE)
     if ids is not None:
-        points = points.filter(agency_id__in=selectors._with_descendants(ids))
+        points = points.filter(agency_id__in=routing.with_descendants(ids))
     return list(points.order_by("name"))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from tthc.dossiers import notifications
+from tthc.dossiers import notifications, pending
 from tthc.dossiers.models import Notification
 
 
@@ -30,3 +30,9 @@ def deliver_notification_task(notification_id: int) -> None:
         deliver_notification_task.using(run_after=timezone.now() + delay).enqueue(notification_id)
     else:
         deliver_notification_task.enqueue(notification_id)
+
+
+@task()
+def discard_stale_uploads_task() -> int:
+    """Remove the files kept for online forms that were abandoned (see `pending`)."""
+    return pending.discard_stale()

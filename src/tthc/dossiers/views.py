@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tthc.core import uploads
 from tthc.core.errors import ApplicationError
 from tthc.core.ratelimit import client_ip
-from tthc.dossiers import selectors, services
+from tthc.dossiers import pending, routing, selectors, services
 from tthc.dossiers.forms import ApplyForm
 
 
@@ -148,49 +149,79 @@ def _form_error(form, exc: ApplicationError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+def _kept_files(request, form, documents, key: str) -> dict:
+    """The uploads of this POST that pass the checks, kept for a corrected form (an error is
+    shown next to each refused one), and the files kept from earlier attempts."""
+    files = {}
+    for row in documents:
+        field = row["field"]
+        upload = request.FILES.get(field)
+        if upload:
+            try:
+                checked = uploads.check(upload, field=field)
+            except ApplicationError as exc:
+                form.add_error(field, exc.message)
+                continue
+            if key:
+                pending.keep(request.session, key, field, checked)
+            files[field] = ContentFile(checked.content, name=checked.display_name)
+        elif key and (entry := pending.kept(request.session, key).get(field)):
+            loaded = pending.load(entry)
+            if loaded is not None:
+                files[field] = loaded
+    return files
+
+
 @require_http_methods(["GET", "POST"])
 def apply(request, code: str):
-    """`/nop-truc-tuyen/<code>/`: the online submission of a procedure."""
+    """`/nop-truc-tuyen/<code>/`: the online submission of a procedure. Only agencies with a
+    staffed desk are offered (`routing`); files that passed the checks survive a refusal."""
     procedure = selectors.online_procedure(code)
     if procedure is None:
         raise Http404(_("Thủ tục này không nhận hồ sơ trực tuyến."))
     documents = selectors.required_documents(procedure.current_version.data)
-    agencies = list(selectors.resolving_agencies(procedure))
-    chosen = None
-    if request.method == "POST":
-        chosen = next((a for a in agencies if a.code == request.POST.get("resolving_agency")), None)
-    elif len(agencies) == 1:
-        chosen = agencies[0]
-    points = list(selectors.reception_points_for(procedure, chosen or (agencies or [None])[0]))
+    linked = list(selectors.resolving_agencies(procedure))
+    desks = routing.desks_by_agency(procedure, linked)
+    agencies = [a for a in linked if desks[a.pk]]
+    post = request.POST if request.method == "POST" else None
+    key = ((post or {}).get("submission_key") or "").strip()[:64]
+    kept = pending.kept(request.session, key) if key else {}
     form = ApplyForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
+        post,
+        request.FILES if post is not None else None,
         documents=documents,
         agencies=agencies,
-        points=points,
+        desks=desks,
+        kept=kept,
     )
-    status = 422 if request.method == "POST" else 200
-    if request.method == "POST" and form.is_valid():
-        files = {row["field"]: request.FILES.get(row["field"]) for row in documents}
-        try:
-            point = form.cleaned_data.get("reception_point")
-            services.check_submission_rate(client_ip(request))
-            dossier = services.submit_once(
-                form.cleaned_data["submission_key"],
-                lambda: services.submit_online_request(
-                    procedure_code=procedure.code,
-                    resolving_agency_code=form.cleaned_data["resolving_agency"],
-                    reception_point_id=int(point) if point else None,
-                    applicant=form.applicant(),
-                    files={k: v for k, v in files.items() if v},
-                ),
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-            status = exc.status if exc.status == 429 else 422
-        else:
-            request.session[SUBMITTED_SESSION_KEY] = dossier.code
-            return redirect("dossiers:submitted")
+    status = 200
+    if post is not None:
+        status = 422
+        valid = form.is_valid()
+        files = _kept_files(request, form, documents, key)
+        if valid and not form.errors:
+            try:
+                point = form.cleaned_data.get("reception_point")
+                services.check_submission_rate(client_ip(request))
+                dossier = services.submit_once(
+                    form.cleaned_data["submission_key"],
+                    lambda: services.submit_online_request(
+                        procedure_code=procedure.code,
+                        resolving_agency_code=form.cleaned_data["resolving_agency"],
+                        reception_point_id=int(point) if point else None,
+                        applicant=form.applicant(),
+                        files=files,
+                    ),
+                )
+            except ApplicationError as exc:
+                _form_error(form, exc)
+                status = exc.status if exc.status == 429 else 422
+            else:
+                pending.release(request.session, key)
+                request.session[SUBMITTED_SESSION_KEY] = dossier.code
+                return redirect("dossiers:submitted")
+        # Show what is now kept (the form was built before this POST's files were checked).
+        form.show_kept(pending.kept(request.session, key) if key else {})
     return render(
         request,
         "dossiers/apply.html",
@@ -198,6 +229,8 @@ def apply(request, code: str):
             "procedure": procedure,
             "form": form,
             "agencies": agencies,
+            "linked_agencies": linked,
+            "notes": procedure.current_version.data.get("document_notes") or [],
             "max_mb": settings.TTHC_MAX_UPLOAD_MB,
             "noindex": True,
         },

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from tthc.org import home
 from tthc.org.models import Membership
 from tthc.org.policy import Action, can_somewhere
 
@@ -112,5 +113,10 @@ def staff_home(request):
     return render(
         request,
         "org/staff_home.html",
-        {"tools": tools, "memberships": memberships, "is_superuser": request.user.is_superuser},
+        {
+            "tools": tools,
+            "memberships": memberships,
+            "is_superuser": request.user.is_superuser,
+            "panels": home.panels(request),
+        },
     )

@@ -1,0 +1,140 @@
+"""Which one-stop desk receives a dossier: one rule for the online form, the API, the counter
+and postal intake (Decree 118/2025/NĐ-CP; `docs/decisions/0007-routing-and-visibility.md`).
+
+1. A boundary-free procedure (tiếp nhận không phụ thuộc địa giới hành chính) is received at any
+   desk of the province; the citizen chooses, the desks of the resolving agency's own unit come
+   first.
+2. Otherwise the desk belongs to the public administration service centre of the resolving
+   agency's administrative unit (a commune-level procedure: the commune's centre; a
+   province-level one: the province's centre and its branches), or to the resolving agency
+   itself (a department's own one-stop desk), or to an agency above it. The centre comes first,
+   unless the catalog's reception address names the resolving agency, whose own desk then
+   comes first.
+3. Online, only a staffed desk is offered: one where some active account holds the reception
+   role (at the desk's agency or above it, as `tthc.org.policy` grants it). A dossier never
+   waits at a desk nobody serves.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tthc.core.text import fold
+from tthc.org.models import Agency, AgencyKind, Membership, ReceptionPoint, Role
+
+
+def _ancestors_and_self(agency: Agency) -> list[int]:
+    ids: list[int] = []
+    node: Agency | None = agency
+    while node is not None and node.pk not in ids:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def _names_agency(reception_address: str, agency: Agency) -> bool:
+    text = fold(reception_address or "")
+    names = [fold(n) for n in (agency.short_name, agency.name) if n]
+    return bool(text) and any(name in text for name in names)
+
+
+def _preference(procedure, resolving: Agency | None, point: ReceptionPoint, ancestry) -> tuple:
+    """Sort key of a desk: lower is offered first."""
+    agency = point.agency
+    if resolving is None:
+        return (9, point.name)
+    own_first = _names_agency(_reception_address(procedure), resolving)
+    is_centre = agency.kind == AgencyKind.SERVICE_CENTRE and agency.unit_id == resolving.unit_id
+    if agency.pk == resolving.pk:
+        rank = 0 if own_first else 1
+    elif is_centre:
+        rank = 1 if own_first else 0
+    elif agency.pk in ancestry:
+        rank = 2
+    elif agency.unit_id == resolving.unit_id:
+        rank = 3
+    else:
+        rank = 4
+    return (rank, point.name)
+
+
+def _reception_address(procedure) -> str:
+    version = getattr(procedure, "current_version", None)
+    return ((version.data if version else {}) or {}).get("reception_address", "")
+
+
+def accepts(desk_agency: Agency, procedure, resolving: Agency, *, ancestry=None) -> bool:
+    """True when a desk of `desk_agency` may receive `procedure`'s dossiers for `resolving`."""
+    if procedure.boundary_free:
+        return True
+    if desk_agency.pk in (ancestry if ancestry is not None else _ancestors_and_self(resolving)):
+        return True
+    return (
+        desk_agency.kind == AgencyKind.SERVICE_CENTRE
+        and resolving.unit_id is not None
+        and desk_agency.unit_id == resolving.unit_id
+    )
+
+
+def staffed_agency_ids() -> set[int]:
+    """Agencies where some active account may receive dossiers (a reception role held there
+    or at an agency above)."""
+    held = set(
+        Membership.objects.filter(role=Role.RECEPTION_OFFICER, user__is_active=True).values_list(
+            "agency_id", flat=True
+        )
+    )
+    return with_descendants(held)
+
+
+def with_descendants(ids: set[int]) -> set[int]:
+    found, frontier = set(ids), set(ids)
+    while frontier:
+        children = (
+            set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        )
+        found |= children
+        frontier = children
+    return found
+
+
+def _active_points() -> QuerySet[ReceptionPoint]:
+    return ReceptionPoint.objects.filter(is_active=True, agency__is_active=True).select_related(
+        "agency"
+    )
+
+
+def desks(procedure, resolving: Agency | None, *, staffed_only: bool = True) -> list:
+    """The desks that receive `procedure`'s dossiers for `resolving`, in the order they are
+    offered (the first is the default)."""
+    staffed = staffed_agency_ids() if staffed_only else None
+    return _desks(procedure, resolving, list(_active_points()), staffed)
+
+
+def desks_by_agency(procedure, agencies) -> dict[int, list]:
+    """`desks` for each of `agencies` (agency id -> desks), in a fixed number of queries."""
+    points, staffed = list(_active_points()), staffed_agency_ids()
+    return {a.pk: _desks(procedure, a, points, staffed) for a in agencies}
+
+
+def _desks(procedure, resolving, points, staffed: set[int] | None) -> list:
+    if staffed is not None:
+        points = [p for p in points if p.agency_id in staffed]
+    if resolving is None and not procedure.boundary_free:
+        return []
+    ancestry = _ancestors_and_self(resolving) if resolving is not None else []
+    points = [p for p in points if accepts(p.agency, procedure, resolving, ancestry=ancestry)]
+    return sorted(points, key=lambda p: _preference(procedure, resolving, p, ancestry))
+
+
+def default_desk(procedure, resolving: Agency) -> ReceptionPoint | None:
+    found = desks(procedure, resolving)
+    return found[0] if found else None
+
+
+def unserved_desks() -> list[ReceptionPoint]:
+    """Active desks that no active account serves: dossiers could not be received there."""
+    staffed = staffed_agency_ids()
+    return [
+        p for p in _active_points().order_by("agency__name", "name") if p.agency_id not in staffed
+    ]
