@@ -212,7 +212,15 @@ def test_the_edit_form_round_trips_the_schema_without_a_new_version(client, offi
     latest = Procedure.objects.get(pk=procedure.pk).current_version
     assert latest.number == 3
     assert latest.data["documents"] == [
-        {"name": "Giấy chứng sinh", "group": "", "form": "", "originals": None, "copies": 1}
+        {
+            "name": "Giấy chứng sinh",
+            "group": "",
+            "form": "",
+            "originals": None,
+            "copies": 1,
+            "condition": "",
+            "mandatory": True,
+        }
     ]
     assert latest.data["legal_bases"][-1]["title"] == "Thông tư 04/2020/TT-BTP"
 

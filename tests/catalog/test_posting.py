@@ -222,7 +222,7 @@ def test_demo_province_centre_sheet_has_a_decodable_qr_per_procedure(client, tmp
         shutil.copy(single_pages[0], target / "posting-procedure-1.001193.png")
 
 
-def test_the_procedure_sheet_marks_conditions_optional_documents_and_notes():
+def test_the_procedure_sheet_marks_conditional_documents_and_counts_notes():
     procedure = make_procedure("1.001193", name="Đăng ký khai sinh")
     sections = document_sections(
         [
@@ -239,11 +239,10 @@ def test_the_procedure_sheet_marks_conditions_optional_documents_and_notes():
             "data": {"channels": [], "subjects": [], "results": []},
             "row": posting.posting_row(procedure),
             "documents": documents,
-            "document_notes": ["Người tiếp nhận có trách nhiệm đối chiếu."],
-            "more_notes": 2,
+            "document_notes": ["Người tiếp nhận có trách nhiệm đối chiếu.", "Lưu ý khác."],
+            "more_documents": 0,
         },
     )
-    assert "<em>Trường hợp đăng ký lại:</em> Trích lục" in body
-    assert "Trích lục (không bắt buộc)" in body and "Tờ khai (1 bản chính)" in body
-    assert "Lưu ý:" in body and "Người tiếp nhận có trách nhiệm đối chiếu." in body
-    assert "và 2 lưu ý khác" in body
+    # One A4 page: the notes are counted and read through the QR code, like documents past 7.
+    assert "Trích lục <em>(tùy trường hợp)</em>" in body and "Tờ khai (1 bản chính)</li>" in body
+    assert "Có 2 lưu ý về thành phần hồ sơ. Xem đầy đủ qua mã QR." in body

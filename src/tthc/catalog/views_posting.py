@@ -15,7 +15,6 @@ from tthc.catalog.models import Status
 from tthc.org.models import Agency, ReceptionPoint, UnitLevel
 
 MAX_DOCUMENTS = 7  # the per-procedure sheet stays on one A4 page
-MAX_NOTES = 3
 
 
 def _province_name(agency: Agency) -> str:
@@ -149,7 +148,6 @@ def procedure_pdf(request, code: str):
             for section in document_sections(data.get("documents", []))
             for d in section.documents
         ]
-        notes = data.get("document_notes", [])
         context = {
             "procedure": procedure,
             "data": data,
@@ -157,8 +155,7 @@ def procedure_pdf(request, code: str):
             "qr": pdf.qr_data_uri(row.url),
             "documents": documents[:MAX_DOCUMENTS],
             "more_documents": max(0, len(documents) - MAX_DOCUMENTS),
-            "document_notes": notes[:MAX_NOTES],
-            "more_notes": max(0, len(notes) - MAX_NOTES),
+            "document_notes": data.get("document_notes", []),
             "agencies_text": _agencies_text(data, [link.agency.name for link in links]),
             "abolished": procedure.status == Status.ABOLISHED,
             "today": timezone.localdate(),
