@@ -1,10 +1,14 @@
 """The HTTP API under /api/v1/ (django-ninja). OpenAPI at /api/v1/openapi.json."""
 
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tthc.catalog.api import router as catalog_router
 from tthc.core.errors import ApplicationError
+from tthc.core.middleware import UNREADABLE, unreadable_response
 from tthc.dossiers.api import router as dossiers_router
 from tthc.dossiers.staff_api import router as dossiers_staff_router
 from tthc.feedback.api import router as feedback_router
@@ -33,9 +37,56 @@ def application_error(request, exc: ApplicationError):
 def validation_error(request, exc: NinjaValidationError):
     return api.create_response(
         request,
-        {"detail": "Tham số không hợp lệ.", "code": "invalid", "errors": exc.errors},
+        {"detail": _("Tham số không hợp lệ."), "code": "invalid", "errors": _plain(exc.errors)},
         status=422,
     )
+
+
+def _plain(errors: list[dict]) -> list[dict]:
+    """pydantic's errors with their `ctx` and `input` made JSON (an exception, a huge input)."""
+    return [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type", "")}
+        for e in errors
+    ]
+
+
+# django-ninja's own answers (`{"detail": "Unauthorized"}`, "CSRF check Failed", "Cannot parse
+# request body", Http404) follow the one error shape, in Vietnamese.
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    status = exc.status_code
+    if isinstance(exc, AuthenticationError) or status == 401:
+        body = {"detail": _("Bạn cần đăng nhập."), "code": "not_authenticated"}
+    elif status == 403 and "csrf" in str(exc).lower():
+        body = {
+            "detail": _("Thiếu hoặc sai mã chống giả mạo (CSRF). Vui lòng tải lại trang."),
+            "code": "csrf_failed",
+        }
+    elif status == 400:
+        body = {
+            "detail": _("Không đọc được nội dung gửi lên: dữ liệu bị lỗi hoặc không đầy đủ."),
+            "code": "malformed_body",
+        }
+    elif status == 403:
+        body = {"detail": _("Bạn không có quyền thực hiện thao tác này."), "code": "forbidden"}
+    else:
+        body = {"detail": _("Yêu cầu không hợp lệ."), "code": "invalid"}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    return api.create_response(
+        request, {"detail": _("Không tìm thấy."), "code": "not_found"}, status=404
+    )
+
+
+def unreadable(request, exc: Exception):
+    return unreadable_response(request, exc)
+
+
+for _kind in UNREADABLE:
+    api.add_exception_handler(_kind, unreadable)
 
 
 api.add_router("/", catalog_router)

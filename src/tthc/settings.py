@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tthc.core.middleware.VietnameseFirstLocaleMiddleware",
+    # A request Django cannot read answers 400 here, before anything touches GET/POST.
+    "tthc.core.middleware.UnreadableRequestMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -47,3 +47,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A request Django cannot read (tthc.core.middleware.UnreadableRequestMiddleware answers most).
+handler400 = "tthc.core.views.bad_request"

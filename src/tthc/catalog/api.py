@@ -1,5 +1,5 @@
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from tthc.catalog import selectors
 from tthc.catalog.models import Procedure
@@ -12,6 +12,7 @@ from tthc.catalog.schemas import (
     ProcedureSummary,
     StatusName,
 )
+from tthc.core.api import Id, Pagination, errors
 from tthc.core.errors import NotFound
 from tthc.org.models import Agency
 
@@ -21,22 +22,13 @@ router = Router(tags=["Danh mục thủ tục hành chính"])
 class ProcedureFilters(Schema):
     q: str = ""
     level: LevelName | None = None
-    field: int | None = None
+    field: Id | None = None
     agency: str = ""
     online_level: OnlineLevelName | None = None
     status: StatusName | None = None
 
 
-class Pagination(PageNumberPagination):
-    class Input(Schema):
-        page: int = 1
-        page_size: int = 20
-
-    def paginate_queryset(self, queryset, pagination, **params):
-        pagination.page_size = max(1, min(pagination.page_size, 100))
-        pagination.page = max(1, pagination.page)
-        self.page_size = pagination.page_size
-        return super().paginate_queryset(queryset, pagination, **params)
+__all__ = ["MappedQuerySet", "Pagination", "router"]
 
 
 def _summary(procedure: Procedure) -> dict:
@@ -52,7 +44,9 @@ def _summary(procedure: Procedure) -> dict:
     }
 
 
-@router.get("procedures", response=list[ProcedureSummary], summary="Tra cứu thủ tục")
+@router.get(
+    "procedures", response={200: list[ProcedureSummary], **errors()}, summary="Tra cứu thủ tục"
+)
 @paginate(Pagination)
 def list_procedures(request, filters: Query[ProcedureFilters]):
     queryset = selectors.procedure_list(
@@ -89,7 +83,9 @@ class MappedQuerySet:
         return [self.function(rows[pk]) for pk in ids]
 
 
-@router.get("procedures/{code}", response=ProcedureDetail, summary="Chi tiết thủ tục")
+@router.get(
+    "procedures/{code}", response={200: ProcedureDetail, **errors(404)}, summary="Chi tiết thủ tục"
+)
 def get_procedure(request, code: str):
     procedure = selectors.procedure_detail(code)
     if procedure is None:
@@ -97,12 +93,12 @@ def get_procedure(request, code: str):
     return selectors.procedure_as_detail(procedure)
 
 
-@router.get("fields", response=list[FieldOut], summary="Lĩnh vực")
+@router.get("fields", response={200: list[FieldOut], **errors()}, summary="Lĩnh vực")
 def list_fields(request):
     return list(selectors.field_list())
 
 
-@router.get("agencies", response=list[AgencyOut], summary="Cơ quan")
+@router.get("agencies", response={200: list[AgencyOut], **errors()}, summary="Cơ quan")
 @paginate(Pagination)
 def list_agencies(request, q: str = ""):
     return MappedQuerySet(selectors.agency_list(q=q), _agency)

@@ -6,3 +6,10 @@ from django.http import JsonResponse
 def health(request):
     """Liveness probe for load balancers: answers without touching the database."""
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception=None):
+    """`handler400`: the same answer as `UnreadableRequestMiddleware` (JSON under /api/)."""
+    from tthc.core.middleware import unreadable_response
+
+    return unreadable_response(request, exception or Exception())

@@ -4,28 +4,18 @@ from datetime import date, datetime
 
 from ninja import Form, Router, Schema, Status
 
+from tthc.core.api import Id, errors
 from tthc.core.errors import NotFound
 from tthc.core.ratelimit import client_ip
 from tthc.dossiers import selectors, services
 from tthc.dossiers.pdf import lookup_url
 from tthc.dossiers.personal import ApplicantInput
+from tthc.dossiers.schemas import ApplicantOut
 
 router = Router(tags=["Hồ sơ"])
 
 
-class ApplicantOut(Schema):
-    kind: str
-    name: str
-    citizen_id: str
-    date_of_birth: str
-    phone: str
-    email: str
-    address: str
-    representative: str
-    masked: bool
-
-
-class StepOut(Schema):
+class DossierStepOut(Schema):
     action: str
     label: str
     at: datetime
@@ -53,13 +43,15 @@ class DossierLookupOut(Schema):
     appointment_date: str
     appointment_time: str
     rescheduled: bool
-    steps: list[StepOut]
+    steps: list[DossierStepOut]
     verified: bool
     verify_blocked: bool
     applicant: ApplicantOut
 
 
-@router.get("/{code}", response=DossierLookupOut, summary="Tra cứu hồ sơ theo mã")
+@router.get(
+    "/{code}", response={200: DossierLookupOut, **errors(404)}, summary="Tra cứu hồ sơ theo mã"
+)
 def dossier_lookup(request, code: str, verify: str | None = None):
     """Status, steps and appointment (dd/mm/yyyy) of a dossier. Personal details appear in full
     only when `verify` holds the last 4 digits of the applicant's citizen ID or phone."""
@@ -72,7 +64,7 @@ def dossier_lookup(request, code: str, verify: str | None = None):
 class SubmissionIn(Schema):
     procedure: str
     resolving_agency: str
-    reception_point: int | None = None
+    reception_point: Id | None = None
     kind: str = "person"
     full_name: str = ""
     citizen_id: str = ""
@@ -92,12 +84,6 @@ class SubmissionOut(Schema):
     lookup_url: str
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-    field: str | None = None
-
-
 def _multipart_schema() -> dict:
     schema = SubmissionIn.model_json_schema()
     schema["description"] = (
@@ -115,7 +101,7 @@ def _multipart_schema() -> dict:
 
 @router.post(
     "",
-    response={201: SubmissionOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: SubmissionOut, **errors(404, 409, 429)},
     summary="Nộp hồ sơ trực tuyến (multipart, kèm tệp)",
     openapi_extra=_multipart_schema(),
 )

@@ -3,8 +3,9 @@ is logged as on the staff page), and the actions of the transition table.
 
 Session authentication (`django_auth`): the staff member's browser session, CSRF checked on
 unsafe methods. Permissions come from `tthc.org.policy` through the services, as on the pages.
-Errors: `{"detail", "code", "field"}` with 401 (not signed in: `{"detail"}` only), 403 (policy),
-404, 409 (transition refused by the table), 422 (invalid input).
+Errors: `{"detail", "code", "field"}` (`tthc.core.api.ErrorOut`) with 400 (unreadable request),
+401 (not signed in), 403 (policy, CSRF), 404, 409 (transition refused by the table), 422
+(invalid input).
 """
 
 from datetime import datetime
@@ -14,11 +15,13 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
-from tthc.catalog.api import MappedQuerySet, Pagination
+from tthc.catalog.api import MappedQuerySet
+from tthc.core.api import STAFF_ERRORS, Pagination, errors
 from tthc.core.errors import NotFound, PermissionDenied, ValidationError
 from tthc.dossiers import forms_pdf, selectors, services
 from tthc.dossiers.models import Channel, Dossier, Status
 from tthc.dossiers.personal import applicant_view
+from tthc.dossiers.schemas import ApplicantOut
 from tthc.dossiers.transitions import ACTION_LABELS, STAFF_ACTIONS, Action
 from tthc.org.models import Agency
 from tthc.org.policy import DENIED_MESSAGES, can_somewhere
@@ -29,12 +32,6 @@ router = Router(tags=["Hồ sơ — cán bộ"], auth=django_auth)
 
 # Reading personal data through the API is logged like the staff page.
 READ_WHAT = "xem hồ sơ qua API cán bộ"
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str = ""
-    field: str | None = None
 
 
 class QueueRowOut(Schema):
@@ -78,7 +75,7 @@ def _row(dossier: Dossier) -> dict:
 
 @router.get(
     "dossiers",
-    response={200: list[QueueRowOut], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: list[QueueRowOut], **errors(*STAFF_ERRORS)},
     summary="Hàng đợi hồ sơ của cán bộ",
 )
 @paginate(Pagination)
@@ -123,18 +120,6 @@ class DocumentOut(Schema):
     quantity: int
     file_name: str
     has_file: bool
-
-
-class ApplicantOut(Schema):
-    kind: str
-    name: str
-    citizen_id: str
-    date_of_birth: str
-    phone: str
-    email: str
-    address: str
-    representative: str
-    masked: bool
 
 
 class DossierOut(QueueRowOut):
@@ -183,7 +168,7 @@ def _dossier(code: str) -> Dossier:
 
 @router.get(
     "dossiers/{code}",
-    response={200: DossierOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: DossierOut, **errors(*STAFF_ERRORS, 404)},
     summary="Chi tiết hồ sơ (cán bộ)",
 )
 def staff_dossier(request, code: str):
@@ -342,14 +327,7 @@ def _extra_actions() -> dict:
 
 @router.post(
     "dossiers/{code}/actions/{action}",
-    response={
-        200: ActionOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: ActionOut, **errors(*STAFF_ERRORS, 404, 409)},
     summary="Thực hiện thao tác trên hồ sơ",
 )
 def staff_action(request, code: str, action: str, payload: ActionIn):

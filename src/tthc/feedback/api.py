@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field
 
+from tthc.core.api import MAX_OFFSET, MAX_PAGE_SIZE, Id, errors
 from tthc.core.errors import NotFound, PermissionDenied, ValidationError
 from tthc.feedback import abuse, selectors, services
 from tthc.feedback.models import Channel
@@ -59,7 +62,7 @@ class LookupIn(Schema):
     verify: str
 
 
-class StepOut(Schema):
+class FeedbackStepOut(Schema):
     label: str
     at: datetime
     status_label: str
@@ -75,10 +78,12 @@ class LookupOut(Schema):
     handle_due_at: datetime | None
     answer: str
     note: str
-    steps: list[StepOut]
+    steps: list[FeedbackStepOut]
 
 
-@router.post("/", response={201: SubmittedOut}, summary="Gửi phản ánh, kiến nghị")
+@router.post(
+    "/", response={201: SubmittedOut, **errors(404, 429)}, summary="Gửi phản ánh, kiến nghị"
+)
 def submit(request, payload: FeedbackIn):
     """Rate-limited per address and per phone: 429 `{"detail", "code": "throttled"}`."""
     agency = None
@@ -98,23 +103,30 @@ def submit(request, payload: FeedbackIn):
     return Status(201, feedback)
 
 
-@router.get("/published", response=list[PublishedOut], summary="Câu trả lời đã công khai")
+@router.get(
+    "/published",
+    response={200: list[PublishedOut], **errors()},
+    summary="Câu trả lời đã công khai",
+)
 def published(
     request,
     q: str = "",
-    agency: int | None = None,
+    agency: Id | None = None,
     procedure: str = "",
     category: str = "",
-    offset: int = 0,
-    limit: int = 20,
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)] = 20,
 ):
-    limit = max(1, min(limit, 100))
-    offset = max(0, offset)
+    """`offset` from 0, `limit` 1 to 100 (default 20); out of range answers 422."""
     rows = selectors.archive(q=q[:200], agency=agency, procedure=procedure, category=category)
     return [selectors.public_view(f) for f in rows[offset : offset + limit]]
 
 
-@router.get("/published/{code}", response=PublishedOut, summary="Một câu trả lời đã công khai")
+@router.get(
+    "/published/{code}",
+    response={200: PublishedOut, **errors(404)},
+    summary="Một câu trả lời đã công khai",
+)
 def published_one(request, code: str):
     feedback = selectors.published(code)
     if feedback is None:
@@ -122,7 +134,9 @@ def published_one(request, code: str):
     return selectors.public_view(feedback)
 
 
-@router.post("/lookup", response=LookupOut, summary="Người gửi tra cứu theo mã")
+@router.post(
+    "/lookup", response={200: LookupOut, **errors(404)}, summary="Người gửi tra cứu theo mã"
+)
 def lookup(request, payload: LookupIn):
     """`verify`: the last 4 digits of the sender's phone, or the sender's e-mail address."""
     result = selectors.lookup(payload.code, payload.verify)
@@ -165,8 +179,10 @@ def _parse_date(value: str, field: str) -> date:
         ) from None
 
 
-@router.get("/figures", response=FiguresOut, summary="Số liệu phản ánh, kiến nghị")
-def figures(request, start: str = "", end: str = "", agency: int | None = None):
+@router.get(
+    "/figures", response={200: FiguresOut, **errors(403)}, summary="Số liệu phản ánh, kiến nghị"
+)
+def figures(request, start: str = "", end: str = "", agency: Id | None = None):
     """Counts by category, status, agency and timeliness, and DOMAIN §6's satisfaction rate,
     for items submitted from `start` to `end` (inclusive, YYYY-MM-DD). Needs the
     `feedback.report` permission (signed-in session): 403 otherwise; 422 for bad dates."""

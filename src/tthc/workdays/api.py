@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from tthc.core.api import errors
 from tthc.workdays import parsing, selectors
 from tthc.workdays.engine import Unit
 
@@ -32,7 +33,7 @@ class DueParams(Schema):
     agency: str = Field("", description="Mã cơ quan: tính cả ngày điều chỉnh của cơ quan")
 
 
-class StepOut(Schema):
+class DueStepOut(Schema):
     kind: str
     date: date | None
     text: str
@@ -46,7 +47,7 @@ class DueOut(Schema):
     paused_working_days: int
     unit: str
     explanation: list[str]
-    steps: list[StepOut]
+    steps: list[DueStepOut]
 
 
 class DayOut(Schema):
@@ -56,15 +57,9 @@ class DayOut(Schema):
     weekday: str
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-    field: str | None = None
-
-
 @router.get(
     "due",
-    response={200: DueOut, 422: ErrorOut},
+    response={200: DueOut, **errors()},
     summary="Tính hạn giải quyết",
     description=(
         "Cùng tham số và ý nghĩa với lệnh `tthc workdays due`. Kết quả kèm diễn giải từng "
@@ -86,7 +81,7 @@ def due(request, params: Query[DueParams]):
 
 @router.get(
     "calendar/{year}",
-    response={200: list[DayOut], 422: ErrorOut},
+    response={200: list[DayOut], **errors()},
     summary="Ngày nghỉ trong tuần và ngày làm việc cuối tuần của một năm",
 )
 def calendar(request, year: int, agency: str = ""):
