@@ -153,3 +153,20 @@ def test_openapi_and_docs_are_served_without_a_cdn(client):
     html = docs.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn." not in html and 'src="http' not in html
+
+
+def test_filter_by_each_level_including_other(client):
+    """Found by schemathesis: `level=other` was a 500 (no `is_other_level` flag)."""
+    make_procedure(code="1.000001", levels=["commune"])
+    make_procedure(code="1.000002", levels=["province", "other"])
+    make_procedure(code="1.000003", levels=["other"])
+
+    def codes(level):
+        response = client.get(f"/api/v1/procedures?level={level}")
+        assert response.status_code == 200
+        return [row["code"] for row in response.json()["items"]]
+
+    assert codes("other") == ["1.000002", "1.000003"]
+    assert codes("province") == ["1.000002"]
+    assert codes("commune") == ["1.000001"]
+    assert client.get("/tim-kiem/?level=other").status_code == 200

@@ -35,8 +35,10 @@ def procedure_list(
         "current_version__source",
         "current_version__diff",
     )
-    if level:
+    if level in ("ministry", "province", "commune"):  # indexed flags of the usual levels
         queryset = queryset.filter(**{f"is_{level}_level": True})
+    elif level:  # "other" has no flag: its name inside the JSON list
+        queryset = queryset.filter(levels__icontains=f'"{level}"')
     if field:
         queryset = queryset.filter(field_id=field)
     if agency:
