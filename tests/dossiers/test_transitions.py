@@ -280,8 +280,16 @@ def test_steps_advance_and_return_within_processing(dossier_in, other_agency):
         services.return_step(user=specialist, dossier=dossier, reason="Làm lại")
     dossier = services.complete_step(user=specialist, dossier=dossier, note="Đã thẩm định")
     assert (dossier.status, dossier.current_step) == (Status.PROCESSING, 2)
-    with pytest.raises(ValidationError, match="bước cuối"):
+    # The second step is the leader's: a specialist may neither complete it nor resolve.
+    with pytest.raises(PermissionDenied, match="lãnh đạo cơ quan") as refused:
         services.complete_step(user=specialist, dossier=dossier)
+    assert refused.value.code == "step_role"
+    with pytest.raises(PermissionDenied):
+        services.resolve(user=specialist, dossier=dossier)
+    assert Action.RESOLVE not in selectors.allowed_actions(specialist, dossier)
+    leader = staff(Role.AGENCY_LEADER, dossier.current_agency)
+    with pytest.raises(ValidationError, match="bước cuối"):
+        services.complete_step(user=leader, dossier=dossier)
     with pytest.raises(ValidationError) as missing:
         services.return_step(user=specialist, dossier=dossier, reason=" ")
     assert missing.value.field == "note"

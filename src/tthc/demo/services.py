@@ -11,8 +11,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from tthc.catalog.imports import ImportReport, import_procedures
+from tthc.catalog.models import Procedure
 from tthc.core.text import fold
 from tthc.dossiers import routing
+from tthc.dossiers.models import ProcessStep
+from tthc.dossiers.processes import StepInput, save_process
 from tthc.org.models import Agency, AgencyKind, Membership, ReceptionPoint, Role, UnitLevel
 from tthc.org.services import load_province
 
@@ -91,14 +94,18 @@ def create_accounts(password: str) -> list[tuple[str, str, str]]:
 
 
 def _desk_officers(password: str) -> list[tuple[str, str, str]]:
-    """One reception officer for every desk nobody serves yet: no dossier of the demo waits
-    at a desk without staff."""
+    """A reception officer (`tiepnhan.<place>`) for every desk that no account above serves:
+    no dossier of the demo waits at a desk without staff."""
     user_model = get_user_model()
-    created = []
-    for point in routing.unserved_desks():
-        if point.agency_id in routing.staffed_agency_ids():
-            continue  # served by an officer created for an earlier desk of the same agency
+    staffed = routing.staffed_agency_ids()
+    created, agencies = [], set()
+    points = ReceptionPoint.objects.filter(is_active=True).select_related("agency__unit")
+    for point in points.order_by("agency__code", "name"):
         username = desk_username(point)
+        if point.agency_id in agencies:
+            continue
+        if point.agency_id in staffed and not user_model.objects.filter(username=username).exists():
+            continue  # served by one of the accounts above
         user, is_new = user_model.objects.get_or_create(
             username=username, defaults={"full_name": f"Công chức tiếp nhận {point.name}"}
         )
@@ -108,6 +115,7 @@ def _desk_officers(password: str) -> list[tuple[str, str, str]]:
         Membership.objects.get_or_create(
             user=user, agency=point.agency, role=Role.RECEPTION_OFFICER
         )
+        agencies.add(point.agency_id)
         created.append((username, Role.RECEPTION_OFFICER.label, point.agency.name))
     return created
 
@@ -117,4 +125,42 @@ def build_demo(*, password: str | None = None) -> tuple[dict, list, ImportReport
     org_counts = load_province(json.loads(ORG_FILE.read_text(encoding="utf-8")))
     accounts = create_accounts(password)
     report = import_procedures([PROCEDURES_DIR])
+    define_processes()
     return org_counts, accounts, report
+
+
+# The demo's journeys (docs/dossiers.md): a commune-level procedure, a province-level one
+# resolved by Sở Tư pháp, and an inter-agency one where the ward police is consulted. Each
+# ends with the leader approving the result.
+APPROVAL = ("Phê duyệt, ký kết quả", Role.AGENCY_LEADER, 30)
+PROCESSES = {
+    "1.001193": [("Thẩm định hồ sơ", Role.SPECIALIST, 70), APPROVAL],
+    "1.000426": [("Thẩm định hồ sơ", Role.SPECIALIST, 70), APPROVAL],
+    "2.000528": [
+        ("Thẩm định hồ sơ đăng ký khai sinh", Role.SPECIALIST, 40),
+        ("Xác minh thông tin cư trú (liên thông)", Role.SPECIALIST, 30, "commune_police"),
+        APPROVAL,
+    ],
+}
+
+
+def define_processes() -> None:
+    """Internal processes of the journeys' procedures (kept if an officer already set one)."""
+    editor = get_user_model().objects.get(username="kiemsoat")
+    ward = _agency_for("commune_committee")
+    for code, steps in PROCESSES.items():
+        procedure = Procedure.objects.filter(code=code).first()
+        if procedure is None or ProcessStep.objects.filter(procedure=procedure).exists():
+            continue
+        inputs = [
+            StepInput(
+                name=name,
+                role=role,
+                share_percent=share,
+                responsible_agency=_agency_for(where[0]) if where else None,
+            )
+            for name, role, share, *where in steps
+        ]
+        # A step at another agency names that agency: the definition is the ward's own.
+        agency = ward if any(i.responsible_agency for i in inputs) else None
+        save_process(user=editor, procedure=procedure, agency=agency, steps=inputs)

@@ -221,10 +221,15 @@ def online_procedure(code: str):
     return procedure
 
 
+# Words by which a document's name says it is needed only in some case (“… trong trường hợp
+# ủy quyền”, “(nếu có)”, “nếu nộp hồ sơ trực tiếp”): not every applicant must upload it.
+_CONDITIONAL_WORDS = ("nếu có", "trong trường hợp", "đối với trường hợp", "(nếu ", "nếu nộp")
+
+
 def _named_optional(name: str) -> bool:
-    # A name that says so (also for versions stored before documents carried `mandatory`).
-    folded = name.lower().lstrip("-+• ")
-    return "nếu có" in folded or folded.startswith("trường hợp")
+    # Also for versions stored before documents carried `mandatory`.
+    folded = " ".join(name.lower().lstrip("-+• ").split())
+    return folded.startswith("trường hợp") or any(w in folded for w in _CONDITIONAL_WORDS)
 
 
 def required_documents(version_data: dict) -> list[dict]:

@@ -37,7 +37,7 @@ from tthc.dossiers.models import (
 )
 from tthc.dossiers.personal import ApplicantInput, clean_applicant, verifies
 from tthc.dossiers.transitions import ACTION_LABELS, CURRENT, PERMISSIONS, Action, target
-from tthc.org.models import Agency, ReceptionPoint, Role
+from tthc.org.models import Agency, Membership, ReceptionPoint, Role
 from tthc.org.policy import DENIED_MESSAGES, can, require
 from tthc.org.policy import Action as Policy
 from tthc.workdays.engine import to_local
@@ -357,13 +357,59 @@ def _append(dossier, *, action, user, at, from_status, to_status, note="", data=
 
 def check_permission(user, dossier: Dossier, action: Action) -> None:
     """Raise PermissionDenied unless one of the action's grants holds on the dossier's
-    receiving or currently responsible agency."""
+    receiving or currently responsible agency, and, for the actions that end an internal
+    step, the actor holds the role the step names."""
     grants = PERMISSIONS[action]
     for policy, which in grants:
         agency = dossier.current_agency if which == CURRENT else dossier.receiving_agency
         if can(user, policy, agency):
+            if action in STEP_ACTIONS:
+                _check_step(user, dossier, action)
             return
     raise PermissionDenied(DENIED_MESSAGES[grants[-1][0]])
+
+
+# Completing a step, sending it back or resolving (the end of the last step) is done by whom
+# the process definition names: a leader's step (e.g. approving the result) by the agency's
+# leader; a specialist's step by a specialist or a leader of the agency.
+STEP_ACTIONS = (Action.COMPLETE_STEP, Action.RESOLVE)
+_STEP_ROLES = {
+    Role.SPECIALIST: (Role.SPECIALIST, Role.AGENCY_LEADER),
+    Role.AGENCY_LEADER: (Role.AGENCY_LEADER,),
+}
+
+
+def _check_step(user, dossier: Dossier, action: Action) -> None:
+    from tthc.dossiers.selectors import process_definition
+
+    if user.is_superuser:
+        return
+    steps = process_definition(dossier.procedure_id, dossier.resolving_agency_id)
+    number = max(1, min(dossier.current_step, len(steps)))
+    step = steps[number - 1]
+    if action == Action.RESOLVE and number < len(steps):
+        raise PermissionDenied(
+            f"Hồ sơ đang ở bước {number}/{len(steps)} “{step.name}”: chỉ cập nhật kết quả ở "
+            "bước cuối của quy trình.",
+            code="step_not_last",
+        )
+    roles = _STEP_ROLES.get(step.role, (step.role,))
+    agency = step.responsible_agency or dossier.current_agency
+    if not Membership.objects.filter(
+        user=user, agency__in=_ancestry(agency), role__in=roles
+    ).exists():
+        raise PermissionDenied(
+            f"Bước “{step.name}” do {Role(step.role).label.lower()} của {agency.name} thực hiện.",
+            code="step_role",
+        )
+
+
+def _ancestry(agency: Agency) -> list[int]:
+    ids, node = [], agency
+    while node is not None and node.pk not in ids:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
 
 
 def _store_deadline(dossier: Dossier) -> None:
@@ -722,8 +768,6 @@ def apologise(*, user, dossier: Dossier, new_appointment: datetime, reason: str)
 def assign(*, user, dossier: Dossier, assignee, note: str = "") -> Dossier:
     """The leader of the responsible agency hands the dossier to one of its specialists (shown
     in that specialist's “Của tôi” queue). The status stays."""
-    from tthc.org.models import Membership
-
     if assignee is None:
         raise ValidationError("Vui lòng chọn chuyên viên được giao.", field="assignee")
 

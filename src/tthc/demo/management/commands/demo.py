@@ -34,4 +34,4 @@ class Command(BaseCommand):
         password = os.environ.get("TTHC_DEMO_PASSWORD", "demo-tthc-2025")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {password}):")
         for username, role, agency in accounts:
-            self.stdout.write(f"  {username:<12} {role} — {agency}")
+            self.stdout.write(f"  {username:<18} {role} — {agency}")
