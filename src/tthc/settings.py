@@ -260,6 +260,32 @@ TTHC_VISITS_DETAIL_RETENTION_DAYS = env.int("TTHC_VISITS_DETAIL_RETENTION_DAYS",
 # visitor counting read the client's address the same way (tthc.core.clientip).
 TTHC_TRUSTED_PROXY_COUNT = env.int("TTHC_TRUSTED_PROXY_COUNT", default=0)
 
+# --- Rate limits of the public side (docs/security.md), counted in the cache per window: a load
+# test raises them through the environment.
+# Online dossier submissions per client address and hour.
+TTHC_DOSSIER_SUBMISSIONS_PER_HOUR = env.int("TTHC_DOSSIER_SUBMISSIONS_PER_HOUR", default=20)
+# Feedback (PAKN) submissions: (number, window in seconds) per address and per phone.
+TTHC_FEEDBACK_RATE_LIMITS = {
+    "ip": (
+        env.int("TTHC_FEEDBACK_PER_IP", default=10),
+        env.int("TTHC_FEEDBACK_PER_IP_WINDOW_SECONDS", default=3600),
+    ),
+    "phone": (
+        env.int("TTHC_FEEDBACK_PER_PHONE", default=5),
+        env.int("TTHC_FEEDBACK_PER_PHONE_WINDOW_SECONDS", default=24 * 3600),
+    ),
+}
+# Public lookups: wrong verifications of one dossier / feedback code before the full details
+# are refused until the window (seconds) ends.
+TTHC_DOSSIER_LOOKUP_VERIFY_ATTEMPTS = env.int("TTHC_DOSSIER_LOOKUP_VERIFY_ATTEMPTS", default=5)
+TTHC_DOSSIER_LOOKUP_VERIFY_WINDOW_SECONDS = env.int(
+    "TTHC_DOSSIER_LOOKUP_VERIFY_WINDOW_SECONDS", default=15 * 60
+)
+TTHC_FEEDBACK_LOOKUP_VERIFY_ATTEMPTS = env.int("TTHC_FEEDBACK_LOOKUP_VERIFY_ATTEMPTS", default=5)
+TTHC_FEEDBACK_LOOKUP_VERIFY_WINDOW_SECONDS = env.int(
+    "TTHC_FEEDBACK_LOOKUP_VERIFY_WINDOW_SECONDS", default=15 * 60
+)
+
 # --- Communication plan (DOMAIN §10): remind the lead agency this many working days before a
 # task's due date (and once on the first working day after it is overdue).
 TTHC_PLAN_REMINDER_WORKING_DAYS = env.int("TTHC_PLAN_REMINDER_WORKING_DAYS", default=5)

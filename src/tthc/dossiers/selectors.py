@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
@@ -139,8 +140,7 @@ def public_steps(dossier: Dossier) -> list[dict]:
 # Four digits are guessable: after this many wrong verifications of one code in the window,
 # further attempts are refused (details stay masked) until the window ends. The counter lives
 # in the shared cache, so it holds across web processes when CACHE_URL points at Redis.
-VERIFY_ATTEMPTS = 5
-VERIFY_WINDOW_SECONDS = 15 * 60
+# (TTHC_DOSSIER_LOOKUP_VERIFY_ATTEMPTS, TTHC_DOSSIER_LOOKUP_VERIFY_WINDOW_SECONDS: settings.py)
 
 
 def _verify_key(code: str) -> str:
@@ -152,15 +152,15 @@ def _verify(dossier: Dossier, verify: str | None) -> tuple[bool, bool]:
     if not verify:
         return False, False
     key = _verify_key(dossier.code)
-    if cache.get(key, 0) >= VERIFY_ATTEMPTS:
+    if cache.get(key, 0) >= settings.TTHC_DOSSIER_LOOKUP_VERIFY_ATTEMPTS:
         return False, True
     if verifies(dossier.applicant, verify):
         return True, False
-    cache.add(key, 0, VERIFY_WINDOW_SECONDS)
+    cache.add(key, 0, settings.TTHC_DOSSIER_LOOKUP_VERIFY_WINDOW_SECONDS)
     try:
         cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, VERIFY_WINDOW_SECONDS)
+        cache.set(key, 1, settings.TTHC_DOSSIER_LOOKUP_VERIFY_WINDOW_SECONDS)
     return False, False
 
 

@@ -990,7 +990,7 @@ def _online_desk(procedure: Procedure, resolving: Agency, reception_point_id: in
 def check_submission_rate(ip: str) -> None:
     """Online submissions per address and hour (`TTHC_DOSSIER_SUBMISSIONS_PER_HOUR`, default
     20): a flood is refused with 429 and a Vietnamese message; stored dossiers are untouched."""
-    limit = getattr(settings, "TTHC_DOSSIER_SUBMISSIONS_PER_HOUR", 20)
+    limit = settings.TTHC_DOSSIER_SUBMISSIONS_PER_HOUR
     allowed, wait = ratelimit.hit("dossiers:submit", ip, limit=limit, window=3600)
     if not allowed:
         raise ratelimit.Throttled(

@@ -22,7 +22,7 @@ DEFAULT_LIMITS = {
 
 
 def _limits() -> dict[str, tuple[int, int]]:
-    return {**DEFAULT_LIMITS, **getattr(settings, "TTHC_FEEDBACK_RATE_LIMITS", {})}
+    return {**DEFAULT_LIMITS, **settings.TTHC_FEEDBACK_RATE_LIMITS}
 
 
 def check(*, ip: str | None, phone: str | None) -> None:

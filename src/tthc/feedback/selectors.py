@@ -14,6 +14,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -29,8 +30,6 @@ from tthc.org.policy import Action as Policy
 from tthc.workdays.engine import VN_TZ, to_local
 
 MAX_QUERY_WORDS = 12
-VERIFY_ATTEMPTS = 5
-VERIFY_WINDOW = 15 * 60
 
 
 def _with_votes(queryset: QuerySet) -> QuerySet:
@@ -99,16 +98,17 @@ def filter_agencies() -> QuerySet[Agency]:
 
 
 def verify_blocked(code: str) -> bool:
-    return (cache.get(f"feedback:verify:{code}") or 0) >= VERIFY_ATTEMPTS
+    attempts = cache.get(f"feedback:verify:{code}") or 0
+    return attempts >= settings.TTHC_FEEDBACK_LOOKUP_VERIFY_ATTEMPTS
 
 
 def verify_failed(code: str) -> None:
     key = f"feedback:verify:{code}"
-    cache.add(key, 0, timeout=VERIFY_WINDOW)
+    cache.add(key, 0, timeout=settings.TTHC_FEEDBACK_LOOKUP_VERIFY_WINDOW_SECONDS)
     try:
         cache.incr(key)
     except ValueError:
-        cache.add(key, 1, timeout=VERIFY_WINDOW)
+        cache.add(key, 1, timeout=settings.TTHC_FEEDBACK_LOOKUP_VERIFY_WINDOW_SECONDS)
 
 
 def verifies(feedback: Feedback, verify: str) -> bool:
