@@ -367,3 +367,210 @@ def test_a_flood_from_one_address_is_throttled_and_others_pass(client, online, p
     other = client.post(f"/nop-truc-tuyen/{online.code}/", data, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
     assert Dossier.objects.count() == 3, "nothing stored is lost"
+
+
+# --------------------------------------------------------------------------- what the form keeps
+
+
+def _input_tag(html: str, name: str) -> str:
+    import re
+
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+
+
+def test_mandatory_uploads_are_marked_before_submitting(client, online):
+    html = client.get(f"/nop-truc-tuyen/{online.code}/").content.decode()
+    assert "required" in _input_tag(html, "file_1") and "required" in _input_tag(html, "file_2")
+    assert "required" not in _input_tag(html, "file_3")  # “Giấy ủy quyền (nếu có)”
+    assert html.count("Bắt buộc.") == 2 and "Nộp nếu có." in html
+    # One file is enough for a document asked for in several copies.
+    assert "1 bản chính; một tệp" in html
+
+
+def test_a_refused_form_keeps_the_files_already_uploaded(client, online, point):
+    url = f"/nop-truc-tuyen/{online.code}/"
+    key = "b" * 32
+    first = client.post(
+        url,
+        form_data(
+            point,
+            consent="",
+            submission_key=key,
+            file_1=upload("to-khai.pdf", PDF),
+            file_2=upload("giay-chung-sinh.png", PNG),
+        ),
+    )
+    assert first.status_code == 422
+    html = first.content.decode()
+    assert "Cần đồng ý xử lý dữ liệu cá nhân" in html
+    assert "Đã tải lên: to-khai.pdf" in html and "Đã tải lên: giay-chung-sinh.png" in html
+    assert "required" not in _input_tag(html, "file_1")  # nothing to choose again
+    assert not Dossier.objects.exists()
+
+    second = client.post(url, form_data(point, submission_key=key))
+    assert second.status_code == 302, second.content.decode()[:2000]
+    dossier = Dossier.objects.get()
+    documents = list(dossier.documents.order_by("position"))
+    assert [d.file_name for d in documents] == ["to-khai.pdf", "giay-chung-sinh.png"]
+    assert default_storage.open(documents[0].file.name).read() == PDF
+    # The kept copies are released once the dossier holds its own.
+    assert not any("dossiers/pending" in f for f in stored_files())
+
+
+def test_a_refused_file_is_not_kept_but_the_good_ones_are(client, online, point):
+    url = f"/nop-truc-tuyen/{online.code}/"
+    response = client.post(
+        url,
+        form_data(
+            point,
+            submission_key="c" * 32,
+            file_1=upload("to-khai.pdf", PDF),
+            file_2=upload("virus.exe", b"MZ\x90\x00"),
+        ),
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "không được chấp nhận" in html and "Đã tải lên: to-khai.pdf" in html
+    assert "virus.exe" not in html.split("Đã tải lên:")[-1][:200]
+    assert "required" in _input_tag(html, "file_2")
+
+
+def test_a_refused_form_shows_the_applicants_mistakes_with_the_missing_files(client, online):
+    response = client.post(f"/nop-truc-tuyen/{online.code}/", form_data(citizen_id="12"))
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Cần tải lên “Tờ khai đăng ký khai sinh”" in html
+    assert "định danh" in html.split('id="f-citizen_id"')[1][:800]
+
+
+def test_files_of_abandoned_forms_are_discarded(settings):
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from tthc.dossiers import pending
+
+    old = default_storage.save(f"{pending.FOLDER}/2026-01-01/a.pdf", ContentFile(PDF))
+    fresh = default_storage.save(f"{pending.FOLDER}/2026-01-10/b.pdf", ContentFile(PDF))
+    assert pending.discard_stale(today=date(2026, 1, 10)) == 1
+    assert not default_storage.exists(old) and default_storage.exists(fresh)
+
+
+def _api_send(client, online, point, key):
+    return client.post(
+        "/api/v1/dossiers",
+        form_data(
+            point, procedure=online.code, file_1=upload("a.pdf", PDF), file_2=upload("b.jpg", JPEG)
+        ),
+        headers={"Idempotency-Key": key},
+    )
+
+
+def test_a_claim_left_by_a_crashed_process_expires_and_the_retry_gets_one_dossier(
+    client, online, point, settings
+):
+    """Issue 13: a web process killed mid-submission left its key claimed with no dossier."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tthc.dossiers.models import SubmissionKey
+
+    settings.TTHC_SUBMISSION_CLAIM_SECONDS = 120
+    claim = SubmissionKey.objects.create(key="crashed-1")
+    SubmissionKey.objects.filter(pk=claim.pk).update(
+        created_at=timezone.now() - timedelta(seconds=121)
+    )
+    first = _api_send(client, online, point, "crashed-1")
+    assert first.status_code == 201, first.content
+    again = _api_send(client, online, point, "crashed-1")
+    assert again.status_code == 201
+    assert again.json()["code"] == first.json()["code"]
+    assert Dossier.objects.count() == 1
+    assert SubmissionKey.objects.get(key="crashed-1").dossier.code == first.json()["code"]
+
+
+def test_a_fresh_claim_still_answers_409(client, online, point, settings):
+    from tthc.dossiers.models import SubmissionKey
+
+    settings.TTHC_SUBMISSION_CLAIM_SECONDS = 120
+    SubmissionKey.objects.create(key="fresh-1")
+    response = _api_send(client, online, point, "fresh-1")
+    assert response.status_code == 409
+    assert response.json()["code"] == "submission_in_progress"
+    assert Dossier.objects.count() == 0
+
+
+@pytest.mark.pg
+@pytest.mark.django_db(transaction=True)
+def test_two_retries_taking_over_one_stale_claim_give_one_dossier(online, point, settings):
+    """Two retries of a crashed submission at once: one takes the claim over, one dossier."""
+    import threading
+    import time
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from tthc.core.errors import Conflict
+    from tthc.dossiers.models import SubmissionKey
+    from tthc.dossiers.personal import ApplicantInput
+    from tthc.dossiers.services import submit_once, submit_online_request
+
+    if connection.vendor != "postgresql":
+        pytest.skip("cần PostgreSQL (DATABASE_URL=postgres://...)")
+    settings.TTHC_SUBMISSION_CLAIM_SECONDS = 120
+    claim = SubmissionKey.objects.create(key="crashed-pg")
+    SubmissionKey.objects.filter(pk=claim.pk).update(
+        created_at=timezone.now() - timedelta(seconds=600)
+    )
+    data = form_data(point)
+    applicant = ApplicantInput(
+        full_name=data["full_name"],
+        citizen_id=data["citizen_id"],
+        phone=data["phone"],
+        email=data["email"],
+        address=data["address"],
+    )
+    workers = 6
+    barrier = threading.Barrier(workers)
+    lock = threading.Lock()
+    made, conflicts, errors = [], [], []
+
+    def submit():
+        time.sleep(0.3)  # the winner is still at work when the others look
+        return submit_online_request(
+            procedure_code=online.code,
+            resolving_agency_code=data["resolving_agency"],
+            reception_point_id=point.pk,
+            applicant=applicant,
+            files={"file_1": upload("a.pdf", PDF), "file_2": upload("b.png", PNG)},
+        )
+
+    def work():
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            dossier = submit_once("crashed-pg", submit)
+            with lock:
+                made.append(dossier.code)
+        except Conflict as exc:
+            with lock:
+                conflicts.append(exc.code)
+        except Exception as exc:  # reported below
+            with lock:
+                errors.append(repr(exc))
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(made)) == 1 and len(made) + len(conflicts) == workers
+    assert set(conflicts) <= {"submission_in_progress"}
+    assert list(Dossier.objects.values_list("code", flat=True)) == made[:1]
+    assert SubmissionKey.objects.get(key="crashed-pg").dossier.code == made[0]

@@ -128,7 +128,8 @@ class ApplyForm(ApplicantForm):
         for row in self.documents:
             if row["field"] in kept:
                 self.fields[row["field"]].required = False
-                self.fields[row["field"]].help_text = self._help(row)
+                # The bound field copied the help text when the form was validated.
+                self.fields[row["field"]].help_text = self[row["field"]].help_text = self._help(row)
 
     def _help(self, row) -> str:
         parts = [str(_("Bắt buộc.")) if not row["optional"] else str(_("Nộp nếu có."))]

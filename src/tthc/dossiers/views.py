@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,6 +15,7 @@ from tthc.core.errors import ApplicationError
 from tthc.core.ratelimit import client_ip
 from tthc.dossiers import pending, routing, selectors, services
 from tthc.dossiers.forms import ApplyForm
+from tthc.dossiers.personal import clean_applicant
 
 
 def _lookup_page(request, code: str, verify: str, *, done: str = "", errors=None):
@@ -172,6 +174,17 @@ def _kept_files(request, form, documents, key: str) -> dict:
     return files
 
 
+def _applicant_errors(form) -> None:
+    """A refused form shows the applicant's mistakes too, not only the missing files, so the
+    citizen corrects everything in one go."""
+    if any(name in form.errors for name in form.APPLICANT_FIELDS):
+        return
+    try:
+        clean_applicant(form.applicant(), today=timezone.localdate())
+    except ApplicationError as exc:
+        _form_error(form, exc)
+
+
 @require_http_methods(["GET", "POST"])
 def apply(request, code: str):
     """`/nop-truc-tuyen/<code>/`: the online submission of a procedure. Only agencies with a
@@ -199,6 +212,8 @@ def apply(request, code: str):
         status = 422
         valid = form.is_valid()
         files = _kept_files(request, form, documents, key)
+        if not valid:
+            _applicant_errors(form)
         if valid and not form.errors:
             try:
                 point = form.cleaned_data.get("reception_point")
