@@ -84,5 +84,5 @@ screenshots: setup system-deps node_modules/axe-core/axe.min.js
 	TTHC_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:xdist \
 	  tests/e2e/test_portal_e2e.py tests/e2e/test_content_e2e.py tests/e2e/test_plans_e2e.py \
 	  tests/e2e/test_dossier_e2e.py tests/e2e/test_feedback_e2e.py tests/e2e/test_simplification_e2e.py \
-	  tests/e2e/test_phone_e2e.py \
+	  tests/e2e/test_phone_e2e.py tests/e2e/test_journeys_e2e.py \
 	  tests/catalog/test_posting.py::test_demo_province_centre_sheet_has_a_decodable_qr_per_procedure
