@@ -264,6 +264,9 @@ TTHC_TRUSTED_PROXY_COUNT = env.int("TTHC_TRUSTED_PROXY_COUNT", default=0)
 # test raises them through the environment.
 # Online dossier submissions per client address and hour.
 TTHC_DOSSIER_SUBMISSIONS_PER_HOUR = env.int("TTHC_DOSSIER_SUBMISSIONS_PER_HOUR", default=20)
+# Seconds an online submission's Idempotency-Key stays claimed without a dossier: after that
+# (a web process died mid-submission) a retry with the same key takes the claim over.
+TTHC_SUBMISSION_CLAIM_SECONDS = env.int("TTHC_SUBMISSION_CLAIM_SECONDS", default=120)
 # Feedback (PAKN) submissions: (number, window in seconds) per address and per phone.
 TTHC_FEEDBACK_RATE_LIMITS = {
     "ip": (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -1000,10 +1000,23 @@ def check_submission_rate(ip: str) -> None:
         )
 
 
+def _in_progress() -> Conflict:
+    return Conflict(
+        "Hồ sơ này đang được gửi. Vui lòng chờ giây lát rồi tra cứu bằng mã hồ sơ.",
+        code="submission_in_progress",
+    )
+
+
 def submit_once(key: str, submit: Callable[[], Dossier]) -> Dossier:
     """Run an online submission at most once per `key` (a token in the form, or the API's
     `Idempotency-Key` header). The claim is committed before the submission, so a concurrent
-    duplicate sees it; a failed submission releases it so the corrected form can be sent."""
+    duplicate sees it; a failed submission releases it so the corrected form can be sent.
+
+    A claim without a dossier older than `TTHC_SUBMISSION_CLAIM_SECONDS` was left by a process
+    that died mid-submission: a retry takes it over with a conditional UPDATE on the claim's
+    timestamp (of two retries at once, one wins). The dossier is linked to the claim in the
+    dossier's own transaction, again only if the claim is still ours, so a slow process whose
+    claim was taken over rolls its dossier back: one key, one dossier."""
     from tthc.dossiers.models import SubmissionKey
 
     key = (key or "").strip()[:64]
@@ -1013,17 +1026,29 @@ def submit_once(key: str, submit: Callable[[], Dossier]) -> Dossier:
     if not created:
         if claim.dossier_id:
             return claim.dossier
-        raise Conflict(
-            "Hồ sơ này đang được gửi. Vui lòng chờ giây lát rồi tra cứu bằng mã hồ sơ.",
-            code="submission_in_progress",
+        now = timezone.now()
+        expiry = timedelta(seconds=settings.TTHC_SUBMISSION_CLAIM_SECONDS)
+        taken = claim.created_at <= now - expiry and (
+            SubmissionKey.objects.filter(
+                pk=claim.pk, dossier__isnull=True, created_at=claim.created_at
+            ).update(created_at=now)
+            == 1
         )
+        if not taken:
+            raise _in_progress()
+        claim.created_at = now
+    ours = SubmissionKey.objects.filter(
+        pk=claim.pk, dossier__isnull=True, created_at=claim.created_at
+    )
     try:
-        dossier = submit()
+        with transaction.atomic():
+            dossier = submit()
+            if ours.update(dossier=dossier) != 1:  # taken over meanwhile: roll back
+                uploads.discard([d.file.name for d in dossier.documents.all() if d.file])
+                raise _in_progress()
     except BaseException:
-        claim.delete()
+        ours.delete()
         raise
-    claim.dossier = dossier
-    claim.save(update_fields=["dossier"])
     return dossier
 
 
