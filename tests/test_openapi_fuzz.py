@@ -15,6 +15,7 @@ import schemathesis
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
@@ -29,6 +30,7 @@ from tests.dossiers.conftest import (  # noqa: F401 - fixtures
     procedure,
     received,
 )
+from tthc.dossiers.transitions import STAFF_ACTIONS
 from tthc.wsgi import application
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
@@ -38,6 +40,29 @@ MAX_EXAMPLES = int(os.environ.get("TTHC_FUZZ_EXAMPLES", "25"))
 SEED = os.environ.get("TTHC_FUZZ_SEED")
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+# Codes of rows that exist in the test's database (set by the `world` fixture), so that lookups
+# and actions reach past the 404 as often as they stop at it.
+KNOWN_CODES: list[str] = []
+ACTIONS = sorted(a.value for a in STAFF_ACTIONS)
+
+
+@schema.hook
+def flatmap_path_parameters(context, path_parameters):
+    strategy = st.just(path_parameters)
+    if not isinstance(path_parameters, dict):  # operations without path parameters: None
+        return strategy
+    if "code" in path_parameters and KNOWN_CODES:
+        known = st.sampled_from(KNOWN_CODES).map(lambda c: {**path_parameters, "code": c})
+        strategy = st.one_of(strategy, known)
+    if "action" in path_parameters:
+        strategy = strategy.flatmap(
+            lambda p: st.one_of(
+                st.just(p), st.sampled_from(ACTIONS).map(lambda a: {**p, "action": a})
+            )
+        )
+    return strategy
+
 
 fuzz_settings = settings(
     max_examples=MAX_EXAMPLES,
@@ -63,7 +88,10 @@ def world(request):
     """Rows for the staff queue and the lookups to answer with: dossiers received at the
     counter."""
     receive = request.getfixturevalue("received")
-    return [receive(), receive()]
+    rows = [receive(), receive()]
+    KNOWN_CODES[:] = [rows[0].procedure.code, *(d.code for d in rows)]
+    yield rows
+    KNOWN_CODES.clear()
 
 
 @pytest.fixture
