@@ -27,7 +27,8 @@ def waiting(received, specialist):
     return dossier
 
 
-def post_supplement(client, dossier, *files, verify="2345"):
+def post_supplement(client, dossier, *files, verify=None):
+    verify = dossier.lookup_secret if verify is None else verify
     return client.post(
         "/tra-cuu-ho-so/bo-sung/",
         {"ma": dossier.code, "xac_minh": verify, "tep": list(files)},
@@ -35,7 +36,7 @@ def post_supplement(client, dossier, *files, verify="2345"):
 
 
 def test_verified_applicant_sees_the_request_and_uploads(client, waiting):
-    page = client.post("/tra-cuu-ho-so/", {"ma": waiting.code, "xac_minh": "2345"})
+    page = client.post("/tra-cuu-ho-so/", {"ma": waiting.code, "xac_minh": waiting.lookup_secret})
     html = page.content.decode()
     assert "Bổ sung hồ sơ trực tuyến" in html and "Giấy chứng sinh" in html
     # not verified: no upload form
@@ -94,29 +95,38 @@ def returned(received, specialist, officer):
 
 
 def test_rating_once_after_return(client, returned):
-    page = client.post("/tra-cuu-ho-so/", {"ma": returned.code, "xac_minh": "5678"})
+    page = client.post("/tra-cuu-ho-so/", {"ma": returned.code, "xac_minh": returned.lookup_secret})
     assert "Đánh giá mức độ hài lòng" in page.content.decode()
     refused = client.post(
-        "/tra-cuu-ho-so/danh-gia/", {"ma": returned.code, "xac_minh": "5678", "hai_long": "0"}
+        "/tra-cuu-ho-so/danh-gia/",
+        {"ma": returned.code, "xac_minh": returned.lookup_secret, "hai_long": "0"},
     )
     assert refused.status_code == 422
     assert "lý do chưa hài lòng" in refused.content.decode()
     client.post(
         "/tra-cuu-ho-so/danh-gia/",
-        {"ma": returned.code, "xac_minh": "5678", "hai_long": "0", "y_kien": "Chờ lâu."},
+        {
+            "ma": returned.code,
+            "xac_minh": returned.lookup_secret,
+            "hai_long": "0",
+            "y_kien": "Chờ lâu.",
+        },
     )
     rating = SatisfactionRating.objects.get()
     assert (rating.satisfied, rating.comment) == (False, "Chờ lâu.")
-    again = client.post("/tra-cuu-ho-so/", {"ma": returned.code, "xac_minh": "5678"})
+    again = client.post(
+        "/tra-cuu-ho-so/", {"ma": returned.code, "xac_minh": returned.lookup_secret}
+    )
     html = again.content.decode()
     assert "Gửi đánh giá" not in html and "Ông/bà đã đánh giá" in html
     with pytest.raises(Conflict):
-        services.rate(dossier=returned, verify="5678", satisfied=True)
+        services.rate(dossier=returned, verify=returned.lookup_secret, satisfied=True)
 
 
 def test_no_rating_before_the_return(received):
     with pytest.raises(Conflict):
-        services.rate(dossier=received(), verify="2345", satisfied=True)
+        dossier = received()
+        services.rate(dossier=dossier, verify=dossier.lookup_secret, satisfied=True)
 
 
 def test_completion_before_acceptance_uploaded_online(client, submitted, officer):
@@ -124,7 +134,7 @@ def test_completion_before_acceptance_uploaded_online(client, submitted, officer
         user=officer, dossier=submitted(), reason="Tờ khai chưa ký.", missing=["Tờ khai"]
     )
     assert dossier.status == Status.SUBMITTED and dossier.received_at is None
-    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": "2345"})
+    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": dossier.lookup_secret})
     assert "Tờ khai chưa ký." in page.content.decode()
     response = post_supplement(client, dossier, SimpleUploadedFile("to-khai-da-ky.pdf", PDF))
     assert "Đã nhận giấy tờ bổ sung" in response.content.decode()
@@ -136,7 +146,7 @@ def test_completion_before_acceptance_uploaded_online(client, submitted, officer
     with pytest.raises(Conflict):
         services.supplement_online(
             dossier=dossier,
-            verify="2345",
+            verify=dossier.lookup_secret,
             files=[object()],  # never reached storage
         )
     dossier = services.accept(user=officer, dossier=dossier)
@@ -155,11 +165,12 @@ def _resolved(received, specialist, *, electronic):
 
 def test_the_verified_applicant_downloads_the_electronic_result(client, received, specialist):
     dossier = _resolved(received, specialist, electronic=True)
-    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": "5678"})
+    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": dossier.lookup_secret})
     assert "Tải về giay-khai-sinh.pdf" in page.content.decode()
     file_id = EventAttachment.objects.get().pk
     download = client.post(
-        "/tra-cuu-ho-so/ket-qua/", {"ma": dossier.code, "xac_minh": "5678", "tep": file_id}
+        "/tra-cuu-ho-so/ket-qua/",
+        {"ma": dossier.code, "xac_minh": dossier.lookup_secret, "tep": file_id},
     )
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
@@ -173,10 +184,14 @@ def test_the_verified_applicant_downloads_the_electronic_result(client, received
 
 def test_a_paper_result_is_not_offered_for_download(client, received, specialist):
     dossier = _resolved(received, specialist, electronic=False)
-    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": "5678"})
+    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": dossier.lookup_secret})
     assert "Kết quả điện tử" not in page.content.decode()
     response = client.post(
         "/tra-cuu-ho-so/ket-qua/",
-        {"ma": dossier.code, "xac_minh": "5678", "tep": EventAttachment.objects.get().pk},
+        {
+            "ma": dossier.code,
+            "xac_minh": dossier.lookup_secret,
+            "tep": EventAttachment.objects.get().pk,
+        },
     )
     assert response.status_code == 404

@@ -59,8 +59,21 @@ def test_api_without_verify_masks(client, dossier):
     assert body["steps"][0]["date"] == "22/01/2025"
 
 
-@pytest.mark.parametrize("verify", ["2345", "5678"])  # citizen ID or phone
-def test_api_with_verify_shows_details(client, dossier, verify):
+def secret_variants(secret: str) -> list[str]:
+    return [secret, f"{secret[:4]}-{secret[4:]}", secret.lower(), f" {secret[:4]} {secret[4:]} "]
+
+
+def test_a_lookup_secret_is_issued_per_dossier(received):
+    from tthc.dossiers.personal import LOOKUP_ALPHABET
+
+    secrets = {received().lookup_secret for _ in range(5)}
+    assert len(secrets) == 5
+    assert all(len(s) == 8 and set(s) <= set(LOOKUP_ALPHABET) for s in secrets)
+
+
+@pytest.mark.parametrize("variant", range(4))  # as printed, with hyphen, lower case, spaces
+def test_api_with_verify_shows_details(client, dossier, variant):
+    verify = secret_variants(dossier.lookup_secret)[variant]
     body = client.get(f"/api/v1/dossiers/{dossier.code}", {"verify": verify}).json()
     assert body["verified"] is True
     assert body["applicant"]["name"] == PERSON.full_name
@@ -68,7 +81,9 @@ def test_api_with_verify_shows_details(client, dossier, verify):
     assert body["applicant"]["address"] == PERSON.address
 
 
-@pytest.mark.parametrize("verify", ["1111", "234", "abcd", "", "²³⁴⁵", "٢٣٤٥"])
+@pytest.mark.parametrize(
+    "verify", ["2345", "5678", "1111", "abcd", "", "²³⁴⁵", "٢٣٤٥", "AAAAAAAA", "001090012345"]
+)
 def test_api_wrong_verify_stays_masked(client, dossier, verify):
     body = client.get(f"/api/v1/dossiers/{dossier.code}", {"verify": verify}).json()
     assert body["verified"] is False
@@ -79,10 +94,10 @@ def test_repeated_wrong_verifications_are_blocked(client, dossier):
     url = f"/api/v1/dossiers/{dossier.code}"
     for _ in range(5):
         assert client.get(url, {"verify": "0000"}).json()["verify_blocked"] is False
-    body = client.get(url, {"verify": "2345"}).json()  # right, but too late
+    body = client.get(url, {"verify": dossier.lookup_secret}).json()  # right, but too late
     assert (body["verified"], body["verify_blocked"]) == (False, True)
     assert body["applicant"]["masked"] is True
-    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": "2345"})
+    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": dossier.lookup_secret})
     assert "quá nhiều lần" in page.content.decode()
 
 
@@ -103,7 +118,7 @@ def test_page_by_qr_link_and_with_verification(client, dossier):
     assert "Đã tiếp nhận" in html and "05/02/2025" in html
     assert "Nguyễn V*** A" in html and "Nguyễn Văn An" not in html
     assert "<script" not in html
-    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": "2345"})
+    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": dossier.lookup_secret})
     assert "Nguyễn Văn An" in page.content.decode()
     page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": "0000"})
     assert "Mã xác minh không đúng" in page.content.decode()
@@ -126,3 +141,45 @@ def test_staff_reads_are_logged_and_limited(dossier, officer, specialist, other_
     with pytest.raises(PermissionDenied):
         services.read_applicant(user=stranger, dossier=dossier)
     assert AccessLog.objects.count() == 2
+
+
+def test_the_secret_is_nowhere_in_the_public_answers(client, dossier):
+    secret = dossier.lookup_secret
+    for text in (
+        client.get(f"/api/v1/dossiers/{dossier.code}").content.decode(),
+        client.get("/tra-cuu-ho-so/", {"ma": dossier.code}).content.decode(),
+        client.get("/api/v1/openapi.json").content.decode(),
+    ):
+        assert secret not in text and f"{secret[:4]}-{secret[4:]}" not in text
+
+
+def test_the_secret_reaches_the_applicant_on_the_receipt_and_in_the_messages(dossier):
+    from tthc.dossiers import notifications, pdf
+
+    shown = f"{dossier.lookup_secret[:4]}-{dossier.lookup_secret[4:]}"
+    assert shown in pdf.receipt_html(dossier)
+    _subject, body, sms = notifications.message(dossier.events.get())
+    assert shown in body and shown in sms
+
+
+def test_an_erased_applicant_or_a_dossier_without_secret_never_verifies(client, dossier):
+    from tthc.dossiers.models import Dossier
+
+    secret = dossier.lookup_secret
+    Dossier.objects.filter(pk=dossier.pk).update(lookup_secret="")
+    url = f"/api/v1/dossiers/{dossier.code}"
+    assert client.get(url, {"verify": secret}).json()["verified"] is False
+    assert client.get(url, {"verify": ""}).json()["verified"] is False
+
+
+def test_what_the_masked_view_shows_does_not_unmask_it(client, dossier):
+    """Issue 13: the last digits shown masked (citizen ID, phone) must not be the key."""
+    url = f"/api/v1/dossiers/{dossier.code}"
+    masked = client.get(url).json()["applicant"]
+    shown = [masked["citizen_id"][-4:], masked["phone"][-3:], "5678"]  # phone: 3 shown + 1
+    for guess in shown:
+        body = client.get(url, {"verify": guess}).json()
+        assert body["verified"] is False, guess
+        assert body["applicant"]["citizen_id"] == "********2345"
+    page = client.post("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_minh": shown[0]})
+    assert "Nguyễn Văn An" not in page.content.decode()

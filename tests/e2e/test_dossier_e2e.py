@@ -150,6 +150,8 @@ def test_citizen_applies_officer_accepts_specialist_resolves_citizen_rates(
     citizen.get_by_role("button", name="Nộp hồ sơ").click()
     citizen.wait_for_url("**/nop-truc-tuyen/da-nop/")
     code = citizen.locator("#ma-ho-so").inner_text().strip()
+    # The lookup secret, as the confirmation page shows it (never the masked view's digits).
+    secret = citizen.locator("#ma-tra-cuu").inner_text().strip()
     assert re.fullmatch(r"000\.00\.31\.H26-\d{6}-0001", code)
     shot(citizen, "submitted")
 
@@ -182,7 +184,7 @@ def test_citizen_applies_officer_accepts_specialist_resolves_citizen_rates(
 
     # 4. The citizen verifies on the lookup page and uploads the missing document.
     citizen.goto(f"{base}/tra-cuu-ho-so/?ma={code}")
-    citizen.fill("input[name=xac_minh]", "2345")
+    citizen.fill("input[name=xac_minh]", secret)
     citizen.get_by_role("button", name="Tra cứu").click()
     section = citizen.locator("#bo-sung")
     assert "Bản chụp giấy tờ tùy thân" in section.inner_text()
@@ -214,7 +216,7 @@ def test_citizen_applies_officer_accepts_specialist_resolves_citizen_rates(
 
     # 7. The citizen rates the service, once.
     citizen.goto(f"{base}/tra-cuu-ho-so/?ma={code}")
-    citizen.fill("input[name=xac_minh]", "5678")
+    citizen.fill("input[name=xac_minh]", secret)
     citizen.get_by_role("button", name="Tra cứu").click()
     citizen.check("input[name=hai_long][value='1']")
     citizen.fill("textarea[name=y_kien]", "Cán bộ hướng dẫn tận tình.")

@@ -44,7 +44,9 @@ CITIZEN = {
     "email": "lan.nguyen@example.vn",
     "address": "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội",
 }
-VERIFY = "3456"  # last digits of the citizen ID
+# code -> the lookup secret, read where the citizen really gets it: the confirmation page of
+# an online submission, the e-mail of a counter or postal dossier.
+SECRETS: dict[str, str] = {}
 
 
 @pytest.fixture
@@ -155,12 +157,20 @@ def apply_online(journey, citizen, code: str, agency: str, scan: str) -> str:
     citizen.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
     citizen.wait_for_url("**/nop-truc-tuyen/da-nop/")
     journey.shot(citizen, "submitted")
-    return citizen.locator("#ma-ho-so").inner_text().strip()
+    code = citizen.locator("#ma-ho-so").inner_text().strip()
+    SECRETS[code] = citizen.locator("#ma-tra-cuu").inner_text().strip()
+    return code
+
+
+def secret_from_mail(code: str, mailoutbox) -> None:
+    """The lookup secret as the e-mail on receipt gives it to the citizen."""
+    body = next(m.body for m in mailoutbox if code in m.subject and "Mã tra cứu" in m.body)
+    SECRETS[code] = re.search(r"Mã tra cứu [^:]*: (\S+)", body).group(1)
 
 
 def citizen_sees(journey, citizen, code: str, status: str, what: str):
     citizen.goto(f"{journey.base}/tra-cuu-ho-so/?ma={code}")
-    citizen.fill("input[name=xac_minh]", VERIFY)
+    citizen.fill("input[name=xac_minh]", SECRETS[code])
     citizen.get_by_role("button", name="Tra cứu").click()
     text = citizen.locator("main").inner_text()
     assert status in text, text[:2000]
@@ -386,6 +396,7 @@ def test_walk_in_citizen_at_the_ward_counter(live_server, browser, demo, scan, m
     journey.open_dossier(desk, code)
     journey.act(desk, "return_result")
     citizen = journey.citizen()
+    secret_from_mail(code, mailoutbox)
     citizen_sees(journey, citizen, code, "Đã trả kết quả", "lookup-counter")
     assert Dossier.objects.get(code=code).channel == 1
     notifications_once(code, mailoutbox, ["received", "result_ready"])
@@ -409,6 +420,7 @@ def test_postal_dossier_at_the_city_centre(live_server, browser, demo, scan, mai
     dossier = Dossier.objects.get(code=code)
     assert dossier.channel == 3 and dossier.status == Status.RETURNED
     assert dossier.events.get(action="return_result").data["method"] == 3
+    secret_from_mail(code, mailoutbox)
     citizen_sees(journey, journey.citizen(), code, "Đã trả kết quả", "lookup-postal")
     notifications_once(code, mailoutbox, ["received", "result_ready"])
     journey.close()

@@ -294,6 +294,7 @@ def test_every_public_page_fits_a_phone(live_server, browser, world, tmp_path):
     page.get_by_role("button", name="Nộp hồ sơ").click()
     page.wait_for_url("**/nop-truc-tuyen/da-nop/")
     code = page.locator("#ma-ho-so").inner_text().strip()
+    secret = page.locator("#ma-tra-cuu").inner_text().strip()
     phone.check("apply, submitted", "submitted")
 
     page.goto(f"{base}/tra-cuu-ho-so/")
@@ -302,7 +303,7 @@ def test_every_public_page_fits_a_phone(live_server, browser, world, tmp_path):
     page.locator("main .error").wait_for()
     phone.check("dossier lookup, not found")
     page.fill("input[name=ma]", code)
-    page.fill("input[name=xac_minh]", "2345")
+    page.fill("input[name=xac_minh]", secret)
     page.get_by_role("button", name="Tra cứu").click()
     page.locator("#ket-qua").wait_for()
     phone.check("dossier lookup, found", "lookup")

@@ -54,7 +54,12 @@ class DossierLookupOut(Schema):
 )
 def dossier_lookup(request, code: str, verify: str | None = None):
     """Status, steps and appointment (dd/mm/yyyy) of a dossier. Personal details appear in full
-    only when `verify` holds the last 4 digits of the applicant's citizen ID or phone."""
+    only when `verify` holds the dossier's lookup secret: 8 characters (`ABCD-EFGH`, hyphen,
+    spaces and case ignored) printed on the receipt, shown on the online confirmation page and
+    sent in the e-mail and SMS notifications; nothing the masked answer shows verifies. After
+    `TTHC_DOSSIER_LOOKUP_VERIFY_ATTEMPTS` wrong secrets for one code within
+    `TTHC_DOSSIER_LOOKUP_VERIFY_WINDOW_SECONDS` (5 in 15 minutes), `verify_blocked` is true and
+    the details stay masked until the window ends."""
     result = selectors.lookup(code, verify=verify)
     if result is None:
         raise NotFound("Không tìm thấy hồ sơ có mã này.", field="code")

@@ -113,6 +113,11 @@ class Dossier(models.Model):
     applicant = models.OneToOneField(
         Applicant, verbose_name="người nộp", on_delete=models.PROTECT, related_name="dossier"
     )
+    # The applicant's secret for the public lookup (personal.new_lookup_secret): printed on the
+    # receipt, shown on the online confirmation, sent in the notifications; never in a public
+    # view. Kept readable, not hashed, because receipts are reprinted and messages are rendered
+    # when the worker sends them.
+    lookup_secret = models.CharField("mã tra cứu", max_length=8, blank=True, editable=False)
     fee_due = models.PositiveBigIntegerField("phí, lệ phí phải nộp (đồng)", default=0)
     submitted_at = models.DateTimeField("thời điểm nộp")
     received_at = models.DateTimeField("thời điểm tiếp nhận", null=True, blank=True)

@@ -79,6 +79,7 @@ def _fmt(moment) -> str:
 def message(event: DossierEvent) -> tuple[str, str, str]:
     """(subject, email body, SMS text) for an event."""
     from tthc.dossiers.pdf import lookup_url
+    from tthc.dossiers.personal import format_lookup_secret
 
     dossier = event.dossier
     kind = KINDS[event.action]
@@ -92,6 +93,8 @@ def message(event: DossierEvent) -> tuple[str, str, str]:
         ),
         "missing": (event.data or {}).get("missing", []),
         "lookup_url": lookup_url(dossier),
+        # The secret that shows the details on the lookup page (not in a public view).
+        "lookup_secret": format_lookup_secret(dossier.lookup_secret),
         "province": settings.TTHC_PROVINCE_NAME,
     }
     subject = f"[{dossier.code}] {SUBJECTS[kind]}"

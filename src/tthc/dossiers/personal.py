@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,8 +18,8 @@ from tthc.core.contact import (
     mask_name,
 )
 from tthc.core.errors import ValidationError
-from tthc.core.text import ascii_digits, normalize_space
-from tthc.dossiers.models import Applicant, ApplicantKind
+from tthc.core.text import normalize_space
+from tthc.dossiers.models import Applicant, ApplicantKind, Dossier
 
 _CITIZEN_ID = re.compile(r"^\d{12}$")
 _TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -144,13 +145,31 @@ def applicant_view(applicant: Applicant, *, full: bool) -> dict:
     }
 
 
-def verifies(applicant: Applicant, verify: str | None) -> bool:
-    """True when `verify` is the last 4 digits of the citizen ID or of the phone."""
-    verify = (verify or "").strip()
-    if len(verify) != 4 or not ascii_digits(verify) or applicant.erased_at is not None:
+# The lookup secret: 8 characters of an alphabet without look-alikes (no 0/O, 1/I/L), 40 bits
+# from `secrets`; with the attempt limit of the lookup it cannot be guessed. Nothing of it is
+# derived from, or shown in, the masked view (issue 13: the last digits of the citizen ID were).
+LOOKUP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+LOOKUP_SECRET_LENGTH = 8
+
+
+def new_lookup_secret() -> str:
+    return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(LOOKUP_SECRET_LENGTH))
+
+
+def format_lookup_secret(secret: str) -> str:
+    """'ABCD2345' -> 'ABCD-2345', as printed and sent (the hyphen is optional when typed)."""
+    return f"{secret[:4]}-{secret[4:]}" if len(secret) == LOOKUP_SECRET_LENGTH else secret
+
+
+def verifies(dossier: Dossier, verify: str | None) -> bool:
+    """True when `verify` is the dossier's lookup secret (case, spaces and hyphens ignored).
+    Never for a dossier without one or whose applicant data was erased."""
+    typed = re.sub(r"[\s\-.]", "", verify or "").upper()
+    secret = dossier.lookup_secret or ""
+    if (
+        len(secret) != LOOKUP_SECRET_LENGTH
+        or len(typed) != LOOKUP_SECRET_LENGTH
+        or dossier.applicant.erased_at is not None
+    ):
         return False
-    ok = False
-    for value in (applicant.citizen_id, applicant.phone):
-        if len(value) >= 4:
-            ok |= hmac.compare_digest(value[-4:], verify)
-    return ok
+    return hmac.compare_digest(typed.encode(), secret.encode())

@@ -137,8 +137,9 @@ def public_steps(dossier: Dossier) -> list[dict]:
     return steps
 
 
-# Four digits are guessable: after this many wrong verifications of one code in the window,
-# further attempts are refused (details stay masked) until the window ends. The counter lives
+# The key is the dossier's lookup secret (personal.verifies), never anything the masked view
+# shows. After this many wrong verifications of one code in the window, further attempts are
+# refused (details stay masked) until the window ends. The counter lives
 # in the shared cache, so it holds across web processes when CACHE_URL points at Redis.
 # (TTHC_DOSSIER_LOOKUP_VERIFY_ATTEMPTS, TTHC_DOSSIER_LOOKUP_VERIFY_WINDOW_SECONDS: settings.py)
 
@@ -154,7 +155,7 @@ def _verify(dossier: Dossier, verify: str | None) -> tuple[bool, bool]:
     key = _verify_key(dossier.code)
     if cache.get(key, 0) >= settings.TTHC_DOSSIER_LOOKUP_VERIFY_ATTEMPTS:
         return False, True
-    if verifies(dossier.applicant, verify):
+    if verifies(dossier, verify):
         return True, False
     cache.add(key, 0, settings.TTHC_DOSSIER_LOOKUP_VERIFY_WINDOW_SECONDS)
     try:
@@ -166,7 +167,7 @@ def _verify(dossier: Dossier, verify: str | None) -> tuple[bool, bool]:
 
 def lookup(code: str, *, verify: str | None = None) -> dict | None:
     """The public view of a dossier by code; personal details in full only when `verify` is
-    the last 4 digits of the applicant's citizen ID or phone, masked otherwise."""
+    the dossier's lookup secret (receipt, confirmation page, notifications), masked otherwise."""
     dossier = dossier_by_code(code)
     if dossier is None:
         return None

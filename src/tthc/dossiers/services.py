@@ -35,7 +35,12 @@ from tthc.dossiers.models import (
     SatisfactionRating,
     Status,
 )
-from tthc.dossiers.personal import ApplicantInput, clean_applicant, verifies
+from tthc.dossiers.personal import (
+    ApplicantInput,
+    clean_applicant,
+    new_lookup_secret,
+    verifies,
+)
 from tthc.dossiers.transitions import ACTION_LABELS, CURRENT, PERMISSIONS, Action, target
 from tthc.org.models import Agency, Membership, ReceptionPoint, Role
 from tthc.org.policy import DENIED_MESSAGES, can, require
@@ -206,6 +211,7 @@ def _create_rows(
                             resolving_agency if status == Status.RECEIVED else receiving_agency
                         ),
                         applicant=person,
+                        lookup_secret=new_lookup_secret(),
                         fee_due=fee_due,
                         submitted_at=now,
                         time_amount=amount,
@@ -592,10 +598,10 @@ def complete_supplement(
 def supplement_online(
     *, dossier: Dossier, verify: str, files: Sequence[CheckedUpload], note: str = ""
 ) -> Dossier:
-    """The applicant, verified by the last 4 digits of the citizen ID or phone, uploads the
+    """The applicant, verified by the dossier's lookup secret, uploads the
     documents a supplement request asked for: the request is completed and the clock runs
     again. The files are added to the dossier's history; earlier files stay."""
-    if not verifies(dossier.applicant, verify):
+    if not verifies(dossier, verify):
         raise PermissionDenied("Mã xác minh không đúng.", code="verify_failed")
     if not files:
         raise ValidationError("Cần tải lên ít nhất một tệp bổ sung.", field="files")
@@ -626,7 +632,7 @@ def supplement_online(
 
 def rate(*, dossier: Dossier, verify: str, satisfied: bool, comment: str = "") -> None:
     """The verified applicant rates the service once, after the result was returned."""
-    if not verifies(dossier.applicant, verify):
+    if not verifies(dossier, verify):
         raise PermissionDenied("Mã xác minh không đúng.", code="verify_failed")
     if dossier.status != Status.RETURNED:
         raise Conflict("Chỉ đánh giá được sau khi đã nhận kết quả.", code="not_returned")

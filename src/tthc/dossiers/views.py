@@ -15,7 +15,7 @@ from tthc.core.errors import ApplicationError
 from tthc.core.ratelimit import client_ip
 from tthc.dossiers import pending, routing, selectors, services
 from tthc.dossiers.forms import ApplyForm
-from tthc.dossiers.personal import clean_applicant
+from tthc.dossiers.personal import clean_applicant, format_lookup_secret
 
 
 def _lookup_page(request, code: str, verify: str, *, done: str = "", errors=None):
@@ -33,8 +33,9 @@ def _lookup_page(request, code: str, verify: str, *, done: str = "", errors=None
             )
         elif verify and not result["verified"]:
             error = (
-                "Mã xác minh không đúng: thông tin cá nhân được che. Nhập 4 số cuối của số "
-                "định danh cá nhân hoặc số điện thoại đã khai khi nộp hồ sơ."
+                "Mã xác minh không đúng: thông tin cá nhân được che. Nhập mã tra cứu 8 ký tự "
+                "in trên giấy tiếp nhận, trên trang xác nhận nộp trực tuyến hoặc trong thư, tin "
+                "nhắn thông báo."
             )
         elif result["verified"]:
             citizen = selectors.citizen_actions(code)
@@ -57,14 +58,14 @@ def _lookup_page(request, code: str, verify: str, *, done: str = "", errors=None
 
 def _code_and_verify(request) -> tuple[str, str]:
     code = (request.POST.get("ma") or "").strip()[:64]
-    verify = (request.POST.get("xac_minh") or "").strip()[:4]
+    verify = (request.POST.get("xac_minh") or "").strip()[:32]
     return code, verify
 
 
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     """`/tra-cuu-ho-so/?ma=CODE` (the receipt's QR opens it); the form posts the code and the
-    optional verification digits, so they stay out of the address bar and the server logs.
+    optional lookup secret, so it stays out of the address bar and the server logs.
     Once verified, the applicant may upload the documents a supplement request asks for and,
     after the result was returned, rate the service."""
     if request.method == "POST":
@@ -123,7 +124,7 @@ def lookup_supplement(request):
 @require_POST
 def lookup_result(request):
     """The verified applicant downloads a file of the electronic result (POST, so the
-    verification digits stay out of addresses and logs)."""
+    lookup secret stays out of addresses and logs)."""
     code, verify = _code_and_verify(request)
     dossier = _verified_dossier(code, verify)
     if dossier is None:
@@ -254,9 +255,17 @@ def apply(request, code: str):
 
 
 def submitted(request):
-    """The confirmation after an online submission: the code, kept in the session only."""
+    """The confirmation after an online submission: the code (kept in the session only) and
+    the lookup secret that shows the applicant's details on the lookup page."""
     code = request.session.get(SUBMITTED_SESSION_KEY)
     result = selectors.lookup(code) if code else None
     if result is None:
         return redirect("dossiers:lookup")
-    return render(request, "dossiers/submitted.html", {"result": result, "noindex": True})
+    secret = format_lookup_secret(selectors.dossier_by_code(code).lookup_secret)
+    response = render(
+        request,
+        "dossiers/submitted.html",
+        {"result": result, "secret": secret, "noindex": True},
+    )
+    response["Cache-Control"] = "private, no-store"  # the page shows the lookup secret
+    return response
