@@ -197,38 +197,45 @@ def create(out: Path, *, alias: str = "default", media: bool = True) -> dict:
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     files: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".tthc-backup-") as work:
-        dump = Path(work) / PurePosixPath(DUMP_NAMES[vendor]).name
-        dumper = _dump_sqlite if vendor == "sqlite" else _dump_postgresql
-        migrations, counts = dumper(alias, dump)
-        with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
-            archive.add(dump, arcname=DUMP_NAMES[vendor])
-            files[DUMP_NAMES[vendor]] = {"sha256": sha256_file(dump), "size": dump.stat().st_size}
-            for path in _media_files(root) if root else []:
-                name = "media/" + path.relative_to(root).as_posix()
-                try:
-                    with open(path, "rb") as handle:
-                        info = archive.gettarinfo(fileobj=handle, arcname=name)
-                        reader = _HashingReader(handle, info.size)
-                        archive.addfile(info, reader)
-                except FileNotFoundError:  # removed since the listing (a stale upload)
-                    continue
-                files[name] = {"sha256": reader.digest.hexdigest(), "size": info.size}
-            manifest = {
-                "format": FORMAT,
-                "created_at": now.isoformat(),
-                "engine": vendor,
-                "django": django.get_version(),
-                "database": DUMP_NAMES[vendor],
-                "media": media,
-                "migrations": migrations,
-                "tables": counts,
-                "files": files,
-            }
-            data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime, info.mode = len(data), int(now.timestamp()), 0o644
-            archive.addfile(info, io.BytesIO(data))
+    try:
+        with tempfile.TemporaryDirectory(dir=out.parent, prefix=".tthc-backup-") as work:
+            dump = Path(work) / PurePosixPath(DUMP_NAMES[vendor]).name
+            dumper = _dump_sqlite if vendor == "sqlite" else _dump_postgresql
+            migrations, counts = dumper(alias, dump)
+            with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
+                archive.add(dump, arcname=DUMP_NAMES[vendor])
+                files[DUMP_NAMES[vendor]] = {
+                    "sha256": sha256_file(dump),
+                    "size": dump.stat().st_size,
+                }
+                for path in _media_files(root) if root else []:
+                    name = "media/" + path.relative_to(root).as_posix()
+                    try:
+                        with open(path, "rb") as handle:
+                            info = archive.gettarinfo(fileobj=handle, arcname=name)
+                            reader = _HashingReader(handle, info.size)
+                            archive.addfile(info, reader)
+                    except FileNotFoundError:  # removed since the listing (a stale upload)
+                        continue
+                    files[name] = {"sha256": reader.digest.hexdigest(), "size": info.size}
+                manifest = {
+                    "format": FORMAT,
+                    "created_at": now.isoformat(),
+                    "engine": vendor,
+                    "django": django.get_version(),
+                    "database": DUMP_NAMES[vendor],
+                    "media": media,
+                    "migrations": migrations,
+                    "tables": counts,
+                    "files": files,
+                }
+                data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mtime, info.mode = len(data), int(now.timestamp()), 0o644
+                archive.addfile(info, io.BytesIO(data))
+    except BaseException:
+        partial.unlink(missing_ok=True)  # never leave half an archive behind
+        raise
     os.replace(partial, out)
     manifest["archive"] = str(out)
     return manifest
