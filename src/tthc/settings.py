@@ -299,6 +299,7 @@ TTHC_PERIODIC_TASKS = [
     (60, "tthc.content.tasks.publish_scheduled_pages"),
     (3600, "tthc.catalog.tasks.apply_due_versions_task"),
     (3600, "tthc.plans.tasks.send_due_reminders"),
+    (3600, "tthc.dossiers.tasks.discard_stale_uploads_task"),
 ]
 
 # --- Security (docs/security.md) ---------------------------------------------------------------

@@ -178,6 +178,22 @@ def citizen_sees(journey, citizen, code: str, status: str, what: str):
     return text
 
 
+def ask_for_documents(page, action: str, reason: str) -> None:
+    """A supplement (or completion) request naming the first document of the checklist."""
+    page.locator(f"#tt-{action} summary").click()
+    page.fill(f"#tt-{action} [name=reason]", reason)
+    page.locator(f"#tt-{action} input[name=missing]").first.check()
+    page.locator(f"#tt-{action} button[type=submit]").click()
+
+
+def supplement(journey, citizen, code: str, status: str, scan: str) -> None:
+    """The citizen, verified on the lookup page, uploads what was asked for."""
+    citizen_sees(journey, citizen, code, status, "lookup-asked")
+    citizen.set_input_files("#bo-sung input[name=tep]", scan)
+    citizen.get_by_role("button", name="Gửi giấy tờ bổ sung").click()
+    assert "Đã nhận giấy tờ bổ sung" in citizen.locator(".messages").inner_text()
+
+
 def rate(journey, citizen, code: str) -> None:
     citizen_sees(journey, citizen, code, "Đã trả kết quả", "lookup-returned")
     citizen.check("input[name=hai_long][value='1']")
@@ -238,18 +254,12 @@ def test_commune_level_online_with_supplement(live_server, browser, demo, scan, 
     assert sees_in_queue(journey, specialist, code, "dang-xu-ly")
     journey.open_dossier(specialist, code)
     journey.act(specialist, "start")
-    specialist.locator("#tt-request_supplement summary").click()
-    specialist.fill("#tt-request_supplement [name=reason]", "Giấy chứng sinh chụp mờ.")
-    specialist.locator("#tt-request_supplement input[name=missing]").first.check()
-    specialist.locator("#tt-request_supplement button[type=submit]").click()
+    ask_for_documents(specialist, "request_supplement", "Giấy chứng sinh chụp mờ.")
     assert "Yêu cầu bổ sung" in journey.status_on_staff_page(specialist)
     journey.shot(specialist, "specialist-supplement")
 
     # The citizen uploads it from the lookup page.
-    citizen_sees(journey, citizen, code, "Yêu cầu bổ sung hồ sơ", "lookup-supplement")
-    citizen.set_input_files("#bo-sung input[name=tep]", scan)
-    citizen.get_by_role("button", name="Gửi giấy tờ bổ sung").click()
-    assert "Đã nhận giấy tờ bổ sung" in citizen.locator(".messages").inner_text()
+    supplement(journey, citizen, code, "Yêu cầu bổ sung hồ sơ", scan)
 
     # Specialist's step done; only the leader may approve and resolve.
     journey.open_dossier(specialist, code)
@@ -321,15 +331,9 @@ def test_inter_agency_online_with_completion_and_police(
     # Before accepting, the desk asks the citizen to complete the dossier.
     desk = journey.staff("xa.tiepnhan")
     journey.open_dossier(desk, code)
-    desk.locator("#tt-request_completion summary").click()
-    desk.fill("#tt-request_completion [name=reason]", "Thiếu bản dịch hộ chiếu của người mẹ.")
-    desk.locator("#tt-request_completion input[name=missing]").first.check()
-    desk.locator("#tt-request_completion button[type=submit]").click()
+    ask_for_documents(desk, "request_completion", "Thiếu bản dịch hộ chiếu của người mẹ.")
     journey.shot(desk, "desk-completion")
-    citizen_sees(journey, citizen, code, "Mới nộp", "lookup-completion")
-    citizen.set_input_files("#bo-sung input[name=tep]", scan)
-    citizen.get_by_role("button", name="Gửi giấy tờ bổ sung").click()
-    assert "Đã nhận giấy tờ bổ sung" in citizen.locator(".messages").inner_text()
+    supplement(journey, citizen, code, "Mới nộp", scan)
     journey.open_dossier(desk, code)
     journey.act(desk, "accept")
 
@@ -381,20 +385,28 @@ def _receive_at_counter(journey, desk, code: str, agency: str, channel: str) -> 
     return re.search(r"Đã tiếp nhận hồ sơ (\S+)\.", message).group(1)
 
 
+def process_and_return(journey, desk, specialist: str, leader: str, code: str, result: str):
+    """Specialist's step, the leader's approval with the result, the desk hands it back the
+    way the dossier came in (the form proposes it)."""
+    page = journey.staff(specialist)
+    journey.open_dossier(page, code)
+    journey.act(page, "start")
+    journey.act(page, "complete_step")
+    page = journey.staff(leader)
+    journey.open_dossier(page, code)
+    journey.act(page, "resolve", result_code=result)
+    journey.open_dossier(desk, code)
+    channel = str(Dossier.objects.get(code=code).channel)
+    assert desk.locator("#return_method option[selected]").get_attribute("value") == channel
+    journey.act(desk, "return_result")
+
+
 def test_walk_in_citizen_at_the_ward_counter(live_server, browser, demo, scan, mailoutbox):
     journey = Journey(browser, live_server.url, "counter")
     desk = journey.staff("xa.tiepnhan")
     code = _receive_at_counter(journey, desk, "1.001193", "Ủy ban nhân dân phường Hoàn Kiếm", "1")
     assert code.startswith("000.01.21.H26-")
-    specialist = journey.staff("xa.chuyenvien")
-    journey.open_dossier(specialist, code)
-    journey.act(specialist, "start")
-    journey.act(specialist, "complete_step")
-    leader = journey.staff("xa.lanhdao")
-    journey.open_dossier(leader, code)
-    journey.act(leader, "resolve", result_code="KS-126/2026")
-    journey.open_dossier(desk, code)
-    journey.act(desk, "return_result")
+    process_and_return(journey, desk, "xa.chuyenvien", "xa.lanhdao", code, "KS-126/2026")
     citizen = journey.citizen()
     secret_from_mail(code, mailoutbox)
     citizen_sees(journey, citizen, code, "Đã trả kết quả", "lookup-counter")
@@ -407,16 +419,7 @@ def test_postal_dossier_at_the_city_centre(live_server, browser, demo, scan, mai
     journey = Journey(browser, live_server.url, "postal")
     desk = journey.staff("tiepnhan")
     code = _receive_at_counter(journey, desk, "1.000426", "Sở Tư pháp Thành phố Hà Nội", "3")
-    specialist = journey.staff("chuyenvien")
-    journey.open_dossier(specialist, code)
-    journey.act(specialist, "start")
-    journey.act(specialist, "complete_step")
-    leader = journey.staff("lanhdao")
-    journey.open_dossier(leader, code)
-    journey.act(leader, "resolve", result_code="TVV-09/2026")
-    journey.open_dossier(desk, code)
-    assert desk.locator("#return_method option[selected]").get_attribute("value") == "3"
-    journey.act(desk, "return_result")
+    process_and_return(journey, desk, "chuyenvien", "lanhdao", code, "TVV-09/2026")
     dossier = Dossier.objects.get(code=code)
     assert dossier.channel == 3 and dossier.status == Status.RETURNED
     assert dossier.events.get(action="return_result").data["method"] == 3

@@ -151,6 +151,7 @@ class ApplyForm(ApplicantForm):
         """The upload fields grouped as the checklist is (by condition)."""
         return [
             {
+                "heading": group["heading"],
                 "condition": group["condition"],
                 "fields": [(row, self[row["field"]]) for row in group["rows"]],
             }

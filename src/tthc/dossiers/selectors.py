@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from tthc.catalog.documents import document_sections
 from tthc.dossiers import deadlines, routing
 from tthc.dossiers.models import (
     FINISHED_STATUSES,
@@ -249,6 +250,7 @@ def required_documents(version_data: dict) -> list[dict]:
                 "label": name.lstrip("-+• ").strip() or name,
                 "optional": optional,
                 "condition": document.get("condition") or "",
+                "group": document.get("group") or "",
                 "originals": document.get("originals"),
                 "copies": document.get("copies"),
                 "template": document.get("form") or "",
@@ -258,11 +260,24 @@ def required_documents(version_data: dict) -> list[dict]:
 
 
 def checklist_groups(rows: list[dict]) -> list[dict]:
-    """The rows grouped by condition, unconditional ones first, in the record's order."""
-    groups: dict[str, list[dict]] = {"": []}
-    for row in rows:
-        groups.setdefault(row["condition"], []).append(row)
-    return [{"condition": c, "rows": r} for c, r in groups.items() if r]
+    """The rows in the catalog's sections (`tthc.catalog.documents`): the documents always
+    needed first, then one section per group and condition, as the procedure page shows them."""
+    by_position = {row["position"]: row for row in rows}
+    sections = document_sections(
+        [
+            {"name": row["name"], "position": row["position"], "condition": row["condition"]}
+            | ({"group": row["group"]} if row.get("group") else {})
+            for row in rows
+        ]
+    )
+    return [
+        {
+            "heading": " — ".join(part for part in (s.group, s.condition) if part),
+            "condition": s.condition,
+            "rows": [by_position[d["position"]] for d in s.documents],
+        }
+        for s in sections
+    ]
 
 
 def quantity_text(row: dict) -> str:
