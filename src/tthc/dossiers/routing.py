@@ -1,5 +1,5 @@
 """Which one-stop desk receives a dossier: one rule for the online form, the API, the counter
-and postal intake (Decree 118/2025/NĐ-CP; `docs/decisions/0007-routing-and-visibility.md`).
+and postal intake (Decree 118/2025/NĐ-CP; `docs/decisions/0008-routing-and-visibility.md`).
 
 1. A boundary-free procedure (tiếp nhận không phụ thuộc địa giới hành chính) is received at any
    desk of the province; the citizen chooses, the desks of the resolving agency's own unit come
