@@ -350,3 +350,28 @@ def test_the_queue_names_working_days_left_and_late(city, client, travel):
     page = client.get("/quan-tri/ho-so/?tab=qua-han").content.decode()
     assert dossier.code in page and "Trễ 4 ngày làm việc" in page
     assert dossier.status == Status.RECEIVED
+
+
+# --------------------------------------------------------------------------- the demo province
+
+
+def test_the_demo_province_serves_every_desk_and_routes_its_journeys(settings, tmp_path):
+    from tthc.catalog.models import Procedure
+    from tthc.demo.services import build_demo
+    from tthc.org.models import Agency
+
+    build_demo(password="mat-khau-dai-12")
+    assert routing.unserved_desks() == []
+    assert checks.run_checks(tags=[checks.Tags.database], databases=["default"]) == []
+    ward = Agency.objects.get(code="000.00.21.H26")
+    justice = Agency.objects.get(short_name="Sở Tư pháp")
+    khai_sinh = Procedure.objects.get(code="1.001193")
+    assert [p.agency.code for p in routing.desks(khai_sinh, ward)] == ["000.01.21.H26"]
+    the_card = Procedure.objects.get(code="1.000426")
+    assert {p.agency.code for p in routing.desks(the_card, justice)} == {"000.00.16.H26"}
+    # Every ward's committee is reachable online through its own centre.
+    for committee in Agency.objects.filter(
+        kind=AgencyKind.PEOPLES_COMMITTEE, unit__level="commune"
+    ):
+        (desk,) = routing.desks(khai_sinh, committee)
+        assert desk.agency.parent == committee
