@@ -7,6 +7,7 @@ import pytest
 
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory, make_procedure
 from tthc.catalog.models import ProcedureAgency
+from tthc.content import services
 from tthc.org.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -22,6 +23,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 @pytest.fixture
 def world():
+    services.ensure_site()  # an earlier browser test may have emptied the database
     agency = AgencyFactory(code="000.00.15.H26", name="Sở Tư pháp thành phố Hà Nội")
     procedure = make_procedure(
         code="1.001193",

@@ -4,6 +4,7 @@ and implements it: the catalog gets a new version linked to the proposal. Screen
 docs/screenshots/simplification-*.png (looked at by a person when they change)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.shots import Shots
 from tests.factories import AgencyFactory, MembershipFactory, make_procedure, procedure_data
@@ -132,15 +133,10 @@ def test_the_cost_form_recomputes_while_the_officer_types(live_server, page, set
     page.fill("#fpy", "1")
     page.fill("#spy", "12000")
     result = page.locator("#cost-result [data-out=per_filing_vnd]")
-    page.wait_for_function(
-        "document.querySelector('#cost-result [data-out=per_filing_vnd]').textContent"
-        " === '1.024.000'"
-    )
-    assert result.text_content() == "1.024.000"
+    # Locator waits, not wait_for_function: the CSP forbids evaluating strings in the page.
+    expect(result).to_have_text("1.024.000")
     assert page.locator("#cost-result [data-out=per_year_vnd]").text_content() == "12.288.000.000"
     hours.nth(0).fill("-1")
-    page.wait_for_function(
-        "document.querySelector('#cost-result [data-out=error]').textContent.length > 0"
-    )
+    expect(page.locator("#cost-result [data-out=error]")).not_to_have_text("")
     assert "Chưa tính được" in page.locator("#cost-result").text_content()
     _shot(page, "5-live-cost")
