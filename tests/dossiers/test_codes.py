@@ -1,11 +1,11 @@
 """Dossier codes: `{agency}-{yymmdd}-{nnnn}` per agency and day, unique under concurrency."""
 
 import re
-import threading
 
 import pytest
 from django.db import connection
 
+from tests.concurrency import race
 from tests.dossiers.conftest import DOCUMENTS, PERSON
 from tthc.dossiers import codes, services
 from tthc.dossiers.models import Dossier, DossierCodeCounter
@@ -49,37 +49,22 @@ def test_parallel_intake_gets_distinct_codes(procedure, point, department, offic
     if connection.vendor != "postgresql":
         pytest.skip("cần PostgreSQL (DATABASE_URL=postgres://...)")
     workers, per_worker = 20, 10
-    made, errors = [], []
-    lock = threading.Lock()
-    barrier = threading.Barrier(workers)
 
     def work():
-        from django.db import connection as thread_connection
+        return [
+            services.receive(
+                user=officer,
+                procedure=procedure,
+                reception_point=point,
+                resolving_agency=department,
+                applicant=PERSON,
+                documents=[DocumentInput(DOCUMENTS[0])],
+            ).code
+            for _ in range(per_worker)
+        ]
 
-        try:
-            barrier.wait()
-            for _ in range(per_worker):
-                dossier = services.receive(
-                    user=officer,
-                    procedure=procedure,
-                    reception_point=point,
-                    resolving_agency=department,
-                    applicant=PERSON,
-                    documents=[DocumentInput(DOCUMENTS[0])],
-                )
-                with lock:
-                    made.append(dossier.code)
-        except Exception as exc:  # reported below
-            with lock:
-                errors.append(repr(exc))
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    batches, errors = race(workers, work)
+    made = [code for batch in batches for code in batch]
     assert errors == []
     assert len(made) == len(set(made)) == workers * per_worker
     stored = set(Dossier.objects.values_list("code", flat=True))

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.concurrency import race
 from tests.dossiers.conftest import DOCUMENTS
 from tests.factories import make_procedure
 from tthc.catalog.models import ProcedureAgency
@@ -505,7 +506,6 @@ def test_a_fresh_claim_still_answers_409(client, online, point, settings):
 @pytest.mark.django_db(transaction=True)
 def test_two_retries_taking_over_one_stale_claim_give_one_dossier(online, point, settings):
     """Two retries of a crashed submission at once: one takes the claim over, one dossier."""
-    import threading
     import time
     from datetime import timedelta
 
@@ -533,9 +533,6 @@ def test_two_retries_taking_over_one_stale_claim_give_one_dossier(online, point,
         address=data["address"],
     )
     workers = 6
-    barrier = threading.Barrier(workers)
-    lock = threading.Lock()
-    made, conflicts, errors = [], [], []
 
     def submit():
         time.sleep(0.3)  # the winner is still at work when the others look
@@ -548,27 +545,14 @@ def test_two_retries_taking_over_one_stale_claim_give_one_dossier(online, point,
         )
 
     def work():
-        from django.db import connection as thread_connection
-
         try:
-            barrier.wait()
-            dossier = submit_once("crashed-pg", submit)
-            with lock:
-                made.append(dossier.code)
+            return ("made", submit_once("crashed-pg", submit).code)
         except Conflict as exc:
-            with lock:
-                conflicts.append(exc.code)
-        except Exception as exc:  # reported below
-            with lock:
-                errors.append(repr(exc))
-        finally:
-            thread_connection.close()
+            return ("conflict", exc.code)
 
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = race(workers, work)
+    made = [value for kind, value in results if kind == "made"]
+    conflicts = [value for kind, value in results if kind == "conflict"]
     assert errors == []
     assert len(set(made)) == 1 and len(made) + len(conflicts) == workers
     assert set(conflicts) <= {"submission_in_progress"}

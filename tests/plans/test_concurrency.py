@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
+from tests.concurrency import race
 from tests.plans.conftest import make_plan
 from tthc.plans import services
 from tthc.plans.models import EvidenceFile, PlanTask, TaskReport
@@ -37,34 +38,6 @@ def task(control, justice, finance):
         control, tasks=[(1, "Chuyên mục cải cách TTHC trên trang của Sở", justice, [finance], DUE)]
     )
     return made
-
-
-def _race(workers: int, work) -> tuple[list, list]:
-    """Run `work()` in `workers` threads released together; (results, errors)."""
-    results, errors = [], []
-    lock = threading.Lock()
-    barrier = threading.Barrier(workers)
-
-    def run():
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            result = work()
-            with lock:
-                results.append(result)
-        except Exception as exc:  # reported by the test
-            with lock:
-                errors.append(repr(exc))
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 @pytest.mark.parametrize("workers", [2, 8])
@@ -101,7 +74,7 @@ def test_concurrent_double_submit_of_the_form_stores_one_report(
         )
         return response.status_code, response.get("Location", "")
 
-    results, errors = _race(workers, post)
+    results, errors = race(workers, post)
 
     assert errors == []
     assert len(results) == workers
@@ -134,7 +107,7 @@ def test_concurrent_submits_that_miss_the_check_meet_the_unique_key(
             submission_key="race-key",
         ).pk
 
-    results, errors = _race(4, submit)
+    results, errors = race(4, submit)
 
     assert errors == []
     assert len(set(results)) == 1 and len(results) == 4
