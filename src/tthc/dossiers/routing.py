@@ -21,15 +21,7 @@ from django.db.models import QuerySet
 
 from tthc.core.text import fold
 from tthc.org.models import Agency, AgencyKind, Membership, ReceptionPoint, Role
-
-
-def _ancestors_and_self(agency: Agency) -> list[int]:
-    ids: list[int] = []
-    node: Agency | None = agency
-    while node is not None and node.pk not in ids:
-        ids.append(node.pk)
-        node = node.parent
-    return ids
+from tthc.org.policy import ancestors_and_self
 
 
 def _names_agency(reception_address: str, agency: Agency) -> bool:
@@ -38,12 +30,11 @@ def _names_agency(reception_address: str, agency: Agency) -> bool:
     return bool(text) and any(name in text for name in names)
 
 
-def _preference(procedure, resolving: Agency | None, point: ReceptionPoint, ancestry) -> tuple:
+def _preference(resolving: Agency | None, point: ReceptionPoint, ancestry, own_first) -> tuple:
     """Sort key of a desk: lower is offered first."""
     agency = point.agency
     if resolving is None:
         return (9, point.name)
-    own_first = _names_agency(_reception_address(procedure), resolving)
     is_centre = agency.kind == AgencyKind.SERVICE_CENTRE and agency.unit_id == resolving.unit_id
     if agency.pk == resolving.pk:
         rank = 0 if own_first else 1
@@ -67,7 +58,7 @@ def accepts(desk_agency: Agency, procedure, resolving: Agency, *, ancestry=None)
     """True when a desk of `desk_agency` may receive `procedure`'s dossiers for `resolving`."""
     if procedure.boundary_free:
         return True
-    if desk_agency.pk in (ancestry if ancestry is not None else _ancestors_and_self(resolving)):
+    if desk_agency.pk in (ancestry if ancestry is not None else ancestors_and_self(resolving)):
         return True
     return (
         desk_agency.kind == AgencyKind.SERVICE_CENTRE
@@ -122,9 +113,10 @@ def _desks(procedure, resolving, points, staffed: set[int] | None) -> list:
         points = [p for p in points if p.agency_id in staffed]
     if resolving is None and not procedure.boundary_free:
         return []
-    ancestry = _ancestors_and_self(resolving) if resolving is not None else []
+    ancestry = ancestors_and_self(resolving) if resolving is not None else set()
+    own_first = resolving is not None and _names_agency(_reception_address(procedure), resolving)
     points = [p for p in points if accepts(p.agency, procedure, resolving, ancestry=ancestry)]
-    return sorted(points, key=lambda p: _preference(procedure, resolving, p, ancestry))
+    return sorted(points, key=lambda p: _preference(resolving, p, ancestry, own_first))
 
 
 def default_desk(procedure, resolving: Agency) -> ReceptionPoint | None:

@@ -43,7 +43,7 @@ from tthc.dossiers.personal import (
 )
 from tthc.dossiers.transitions import ACTION_LABELS, CURRENT, PERMISSIONS, Action, target
 from tthc.org.models import Agency, Membership, ReceptionPoint, Role
-from tthc.org.policy import DENIED_MESSAGES, can, require
+from tthc.org.policy import DENIED_MESSAGES, ancestors_and_self, can, require
 from tthc.org.policy import Action as Policy
 from tthc.workdays.engine import to_local
 
@@ -402,20 +402,12 @@ def _check_step(user, dossier: Dossier, action: Action) -> None:
     roles = _STEP_ROLES.get(step.role, (step.role,))
     agency = step.responsible_agency or dossier.current_agency
     if not Membership.objects.filter(
-        user=user, agency__in=_ancestry(agency), role__in=roles
+        user=user, agency__in=ancestors_and_self(agency), role__in=roles
     ).exists():
         raise PermissionDenied(
             f"Bước “{step.name}” do {Role(step.role).label.lower()} của {agency.name} thực hiện.",
             code="step_role",
         )
-
-
-def _ancestry(agency: Agency) -> list[int]:
-    ids, node = [], agency
-    while node is not None and node.pk not in ids:
-        ids.append(node.pk)
-        node = node.parent
-    return ids
 
 
 def _store_deadline(dossier: Dossier) -> None:

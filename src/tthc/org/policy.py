@@ -208,7 +208,8 @@ DENIED_MESSAGES: dict[Action, str] = {
 }
 
 
-def _ancestors_and_self(agency: Agency) -> set[int]:
+def ancestors_and_self(agency: Agency) -> set[int]:
+    """The agency and every agency above it: where an agency-scoped grant for it may be held."""
     ids: set[int] = set()
     node: Agency | None = agency
     while node is not None and node.pk not in ids:
@@ -232,7 +233,7 @@ def can(user, action: Action, agency: Agency | None = None) -> bool:
                 continue
             if grant.scope == PROVINCE:
                 return True
-            if agency is not None and m.agency_id in _ancestors_and_self(agency):
+            if agency is not None and m.agency_id in ancestors_and_self(agency):
                 return True
     return False
 
