@@ -163,7 +163,7 @@ def test_odd_verifications_are_refused_not_a_500(client, submit, verify):
 def test_sender_supplements_online_from_lookup(client, submit, control):
     fb = submit()
     fb = services.request_supplement(user=control, feedback=fb, note="Gửi ảnh giấy hẹn.")
-    page = client.post("/phan-anh/tra-cuu/", {"ma": fb.code, "xac_minh": "5678"})
+    page = client.post("/phan-anh/tra-cuu/", {"ma": fb.code, "xac_minh": fb.lookup_secret})
     text = page.content.decode()
     assert "Gửi thông tin bổ sung" in text and "Gửi ảnh giấy hẹn." in text
     # no form without verification
@@ -179,7 +179,7 @@ def test_sender_supplements_online_from_lookup(client, submit, control):
         "/phan-anh/tra-cuu/bo-sung/",
         {
             "ma": fb.code,
-            "xac_minh": "5678",
+            "xac_minh": fb.lookup_secret,
             "noi_dung": "Ảnh giấy hẹn",
             "attachments": [SimpleUploadedFile("virus.exe", b"MZ")],
         },
@@ -191,7 +191,7 @@ def test_sender_supplements_online_from_lookup(client, submit, control):
         "/phan-anh/tra-cuu/bo-sung/",
         {
             "ma": fb.code,
-            "xac_minh": "5678",
+            "xac_minh": fb.lookup_secret,
             "noi_dung": "Giấy hẹn ngày 03/3.",
             "attachments": [upload("giay-hen.pdf")],
         },
@@ -205,7 +205,8 @@ def test_sender_supplements_online_from_lookup(client, submit, control):
     assert fb.attachments.get().supplement
     # not any more in "supplement requested": no form, and a second try is refused
     again = client.post(
-        "/phan-anh/tra-cuu/bo-sung/", {"ma": fb.code, "xac_minh": "5678", "noi_dung": "lại"}
+        "/phan-anh/tra-cuu/bo-sung/",
+        {"ma": fb.code, "xac_minh": fb.lookup_secret, "noi_dung": "lại"},
     )
     assert again.status_code == 409 and "Gửi bổ sung" not in again.content.decode()
 

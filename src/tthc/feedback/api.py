@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from tthc.core import lookupcode
 from tthc.core.api import MAX_OFFSET, MAX_PAGE_SIZE, Id, errors
 from tthc.core.errors import NotFound, PermissionDenied, ValidationError
 from tthc.feedback import abuse, selectors, services
@@ -39,6 +40,11 @@ class SubmittedOut(Schema):
     code: str
     status: str
     handle_due_at: datetime | None
+    lookup_secret: str = Field(
+        description="Mã tra cứu bí mật (8 ký tự, `ABCD-EFGH`): người gửi nhập cùng mã phản ánh "
+        "để tra cứu (`POST /lookup`, trang `/phan-anh/tra-cuu/`). Chỉ trả về ở đây và gửi trong "
+        "thư, tin nhắn thông báo; không bao giờ có trong câu trả lời công khai."
+    )
 
 
 class PublishedOut(Schema):
@@ -59,7 +65,11 @@ class PublishedOut(Schema):
 
 class LookupIn(Schema):
     code: str
-    verify: str
+    verify: str = Field(
+        description="Mã tra cứu của phản ánh (8 ký tự, `ABCD-EFGH`; chữ hoa/thường, dấu gạch, "
+        "khoảng trắng không tính), hoặc địa chỉ thư điện tử đầy đủ đã khai khi gửi. Số điện "
+        "thoại (hay các số cuối) không được chấp nhận."
+    )
 
 
 class FeedbackStepOut(Schema):
@@ -85,7 +95,9 @@ class LookupOut(Schema):
     "/", response={201: SubmittedOut, **errors(404, 429)}, summary="Gửi phản ánh, kiến nghị"
 )
 def submit(request, payload: FeedbackIn):
-    """Rate-limited per address and per phone: 429 `{"detail", "code": "throttled"}`."""
+    """Rate-limited per address and per phone: 429 `{"detail", "code": "throttled"}`. The
+    answer carries the feedback's secret `lookup_secret`: give it to the sender (it is also
+    sent to the sender's e-mail / phone), the lookup asks for it."""
     agency = None
     if payload.agency_code:
         agency = Agency.objects.filter(code=payload.agency_code.strip()).first()
@@ -100,7 +112,15 @@ def submit(request, payload: FeedbackIn):
         ip=abuse.client_ip(request),
         honeypot=honeypot,
     )
-    return Status(201, feedback)
+    return Status(
+        201,
+        {
+            "code": feedback.code,
+            "status": feedback.status,
+            "handle_due_at": feedback.handle_due_at,
+            "lookup_secret": lookupcode.display(feedback.lookup_secret),
+        },
+    )
 
 
 @router.get(
@@ -138,10 +158,25 @@ def published_one(request, code: str):
     "/lookup", response={200: LookupOut, **errors(404)}, summary="Người gửi tra cứu theo mã"
 )
 def lookup(request, payload: LookupIn):
-    """`verify`: the last 4 digits of the sender's phone, or the sender's e-mail address."""
+    """`verify`: the feedback's lookup secret (answer of `POST /`, the confirmation page, the
+    acknowledgement and every e-mail / SMS to the sender), or the sender's whole e-mail
+    address; never the phone or its last digits, which the masked view shows in part. After
+    `TTHC_FEEDBACK_LOOKUP_VERIFY_ATTEMPTS` wrong tries for one code within
+    `TTHC_FEEDBACK_LOOKUP_VERIFY_WINDOW_SECONDS` (5 in 15 minutes) every try answers 404
+    `field: verify` until the window ends, the right secret too. Feedback whose sender's data
+    was erased at the end of the retention period answers 404 `code: personal_data_erased`."""
     result = selectors.lookup(payload.code, payload.verify)
     if result is None:
         raise NotFound(_("Không tìm thấy phản ánh, kiến nghị có mã này."), field="code")
+    if result.get("erased"):
+        raise NotFound(
+            _(
+                "Dữ liệu cá nhân của người gửi đã được xóa theo thời hạn lưu trữ; câu trả lời đã "
+                "công khai (nếu có) xem tại /published."
+            ),
+            code="personal_data_erased",
+            field="code",
+        )
     if not result["verified"]:
         raise NotFound(
             _("Thông tin xác minh không đúng hoặc đã nhập sai quá nhiều lần."), field="verify"

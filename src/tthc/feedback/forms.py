@@ -34,8 +34,21 @@ class FeedbackForm(forms.Form):
         empty_label=_("Không rõ — gửi Văn phòng UBND tỉnh chuyển cơ quan có thẩm quyền"),
     )
     sender_name = forms.CharField(label=_("Họ và tên"), max_length=200)
-    sender_phone = forms.CharField(label=_("Số điện thoại"), required=False, max_length=20)
-    sender_email = forms.CharField(label=_("Thư điện tử"), required=False, max_length=254)
+    sender_phone = forms.CharField(
+        label=_("Số điện thoại"),
+        required=False,
+        max_length=20,
+        help_text=_("Nhận tin nhắn thông báo, kèm mã phản ánh và mã tra cứu."),
+    )
+    sender_email = forms.CharField(
+        label=_("Thư điện tử"),
+        required=False,
+        max_length=254,
+        help_text=_(
+            "Nhận thư thông báo, kèm mã tra cứu. Cần ít nhất số điện thoại hoặc thư điện tử. "
+            "Khi tra cứu, nhập mã tra cứu (hiện sau khi gửi) hoặc địa chỉ thư này."
+        ),
+    )
     sender_address = forms.CharField(label=_("Địa chỉ"), max_length=300)
     repeat_of_code = forms.CharField(
         label=_("Phản ánh lại về câu trả lời có mã (nếu có)"), required=False, max_length=32

@@ -82,6 +82,11 @@ class Feedback(models.Model):
     sender_phone = models.CharField("điện thoại", max_length=20, blank=True)
     sender_email = models.EmailField("thư điện tử", blank=True)
     sender_address = models.CharField("địa chỉ", max_length=300)
+    # The sender's secret for the public lookup (`tthc.core.lookupcode`): shown on the
+    # confirmation page, sent in the acknowledgement and every notification, shown to staff who
+    # enter feedback by phone, letter or at the counter; never in a public view. Readable, not
+    # hashed: messages are rendered when the worker sends them.
+    lookup_secret = models.CharField("mã tra cứu", max_length=8, blank=True, editable=False)
     # Set when the sender's personal data was erased after the retention period (DOMAIN §11).
     personal_data_erased_at = models.DateTimeField("xóa dữ liệu cá nhân lúc", null=True, blank=True)
     submitted_at = models.DateTimeField("thời điểm gửi")

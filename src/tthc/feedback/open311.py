@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from tthc.core import lookupcode
 from tthc.core.errors import ApplicationError
 from tthc.feedback import abuse, services
 from tthc.feedback.models import CLOSED_STATUSES, Category, Channel, Feedback, Status
@@ -315,10 +316,14 @@ def _create(request, fmt: str) -> HttpResponse:
         [
             {
                 "service_request_id": feedback.code,
+                # The lookup secret goes to the sender through the client (and by e-mail /
+                # SMS); the Open311 reads never need it and never show personal data.
                 "service_notice": _(
                     "Đã nhận. Cơ quan có thẩm quyền tiếp nhận hoặc từ chối trong 2 "
-                    "ngày làm việc và trả lời trong 15 ngày làm việc."
-                ),
+                    "ngày làm việc và trả lời trong 15 ngày làm việc. Mã tra cứu (giữ riêng, "
+                    "tra cứu tại /phan-anh/tra-cuu/ cùng mã phản ánh): %(secret)s."
+                )
+                % {"secret": lookupcode.display(feedback.lookup_secret)},
                 "account_id": None,
             }
         ],

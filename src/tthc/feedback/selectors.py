@@ -19,8 +19,9 @@ from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from tthc.core import lookupcode
 from tthc.core.contact import mask_digits, mask_name, redact_contacts
-from tthc.core.text import ascii_digits, fold_words
+from tthc.core.text import fold_words
 from tthc.feedback import deadlines
 from tthc.feedback.models import CLOSED_STATUSES, Category, Feedback, Limit, Status, Vote
 from tthc.feedback.transitions import ACTION_LABELS, NO_STATUS_CHANGE, Action
@@ -111,16 +112,20 @@ def verify_failed(code: str) -> None:
         cache.add(key, 1, timeout=settings.TTHC_FEEDBACK_LOOKUP_VERIFY_WINDOW_SECONDS)
 
 
-def verifies(feedback: Feedback, verify: str) -> bool:
-    """`verify`: the last 4 digits of the sender's phone, or the sender's e-mail address."""
+def verifies(feedback: Feedback, verify: str | None) -> bool:
+    """`verify`: the feedback's lookup secret (8 characters, `ABCD-EFGH`; case, spaces and
+    hyphens ignored), or the sender's whole e-mail address. Nothing the lookup shows (masked
+    name, last 3 digits of the phone; never the e-mail) is accepted: the digits of the phone no
+    longer are (issue 13). Never after the sender's data was erased."""
     verify = (verify or "").strip()
-    ok = False
-    if len(verify) == 4 and ascii_digits(verify) and len(feedback.sender_phone) >= 4:
-        ok = hmac.compare_digest(feedback.sender_phone[-4:], verify)
-    elif "@" in verify and feedback.sender_email:
+    if feedback.personal_data_erased_at is not None:
+        return False
+    if "@" in verify:
+        if not feedback.sender_email:
+            return False
         # As bytes: compare_digest refuses str with non-ASCII characters (a 500 on "ạ@b").
-        ok = hmac.compare_digest(feedback.sender_email.lower().encode(), verify.lower().encode())
-    return ok
+        return hmac.compare_digest(feedback.sender_email.lower().encode(), verify.lower().encode())
+    return lookupcode.matches(feedback.lookup_secret, verify)
 
 
 def lookup(code: str, verify: str) -> dict | None:
@@ -133,11 +138,14 @@ def lookup(code: str, verify: str) -> dict | None:
     ).first()
     if feedback is None:
         return None
+    if feedback.personal_data_erased_at is not None:
+        # Nothing left to verify against; the answer, if published, is in the public archive.
+        return {"code": code, "verified": False, "blocked": False, "erased": True}
     if verify_blocked(code):
-        return {"code": code, "verified": False, "blocked": True}
+        return {"code": code, "verified": False, "blocked": True, "erased": False}
     if not verifies(feedback, verify):
         verify_failed(code)
-        return {"code": code, "verified": False, "blocked": False}
+        return {"code": code, "verified": False, "blocked": False, "erased": False}
     steps = [
         {
             "label": str(ACTION_LABELS.get(Action(e.action), e.action)),
@@ -155,6 +163,7 @@ def lookup(code: str, verify: str) -> dict | None:
         "code": feedback.code,
         "verified": True,
         "blocked": False,
+        "erased": False,
         "title": feedback.title,
         "status": feedback.status,
         "status_label": str(Status(feedback.status).label),

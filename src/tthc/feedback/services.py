@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tthc.catalog.models import Procedure
+from tthc.core import lookupcode
 from tthc.core.contact import clean_email, clean_phone
 from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from tthc.core.text import fold, normalize_space
@@ -207,6 +208,7 @@ def _create(*, fields: dict, files: Sequence, channel: str, user, action: Action
                 with transaction.atomic():
                     feedback = Feedback(
                         code=_new_code(now),
+                        lookup_secret=lookupcode.new_code(),
                         channel=channel,
                         submitted_at=now,
                         clock_start_at=now,
@@ -234,6 +236,8 @@ def _create(*, fields: dict, files: Sequence, channel: str, user, action: Action
             to_status=Status.WAITING,
             data={"code": feedback.code, "channel": channel},
         )
+        # The acknowledgement: the code and the lookup secret, to the sender's e-mail / phone.
+        _notify(feedback, "submitted")
     return feedback
 
 
@@ -438,8 +442,8 @@ def complete_supplement(
     verify: str | None = None,
 ) -> Feedback:
     """The requested information arrived: recorded by an officer (`user`), or sent online by the
-    sender from the lookup page (`user` None, `verify`: the last 4 digits of the phone or the
-    e-mail address given at submission; the text is then required). Attachments have the same
+    sender from the lookup page (`user` None, `verify`: the feedback's lookup secret or the
+    e-mail address given at submission, `selectors.verifies`; the text is then required). Attachments have the same
     checks as a submission. Back to "received", as the transition table says."""
     by_sender = user is None
     if by_sender:

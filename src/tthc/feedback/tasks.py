@@ -1,8 +1,10 @@
-"""Background work: e-mail to the sender when the feedback is refused, needs more information or
-is answered; reminders to the responsible staff before and after a limit passes.
+"""Background work: e-mail to the sender when the feedback is received (the acknowledgement),
+refused, needs more information or is answered; reminders to the responsible staff before and
+after a limit passes. Every message to the sender carries the code and the lookup secret (the
+lookup page asks for both).
 
 SMS goes through the dossiers app's gateway (`tthc.dossiers.sms`, chosen by `TTHC_SMS_GATEWAY`)
-when that app is installed: a short text with the code and the lookup address.
+when that app is installed: a short text with the code, the lookup address and the secret.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from tthc.core import lookupcode
 from tthc.feedback import deadlines
 from tthc.feedback.models import OPEN_STATUSES, Feedback, Limit, Reminder
 from tthc.org.models import Membership
@@ -27,6 +30,7 @@ from tthc.workdays.selectors import open_status
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
+    "submitted": "Đã nhận phản ánh, kiến nghị {code}",
     "refused": "Phản ánh, kiến nghị {code} không được tiếp nhận",
     "supplement": "Phản ánh, kiến nghị {code}: đề nghị bổ sung thông tin",
     "published": "Phản ánh, kiến nghị {code} đã có câu trả lời",
@@ -45,10 +49,15 @@ def _lookup_url(feedback: Feedback) -> str:
 
 
 SMS_TEXTS = {
+    "submitted": "Da nhan PAKN {code}. Tra cuu: {url}",
     "refused": "PAKN {code} khong duoc tiep nhan. Xem ly do: {url}",
     "supplement": "PAKN {code} can bo sung thong tin. Xem: {url}",
     "published": "PAKN {code} da co cau tra loi. Xem: {url}",
 }
+
+
+def _secret(feedback: Feedback) -> str:
+    return lookupcode.display(feedback.lookup_secret)
 
 
 def _sms(feedback: Feedback, kind: str) -> bool:
@@ -56,9 +65,10 @@ def _sms(feedback: Feedback, kind: str) -> bool:
         return False
     from tthc.dossiers.sms import gateway
 
-    gateway().send(
-        feedback.sender_phone, SMS_TEXTS[kind].format(code=feedback.code, url=_lookup_url(feedback))
-    )
+    text = SMS_TEXTS[kind].format(code=feedback.code, url=_lookup_url(feedback))
+    if feedback.lookup_secret:
+        text += f" Ma tra cuu: {_secret(feedback)}"
+    gateway().send(feedback.sender_phone, text)
     return True
 
 
@@ -73,7 +83,14 @@ def notify_sender_task(feedback_id: int, kind: str) -> dict:
         return {"email": False, "sms": sms}
     last = feedback.events.order_by("-at", "-id").first()
     lines = [f"Kính gửi Ông/Bà {feedback.sender_name},", ""]
-    if kind == "published":
+    if kind == "submitted":
+        lines += [
+            f"Đã nhận phản ánh, kiến nghị “{feedback.title}” của Ông/Bà, mã {feedback.code}.",
+            f"Hạn xử lý: {to_local(feedback.handle_due_at):%H:%M %d/%m/%Y}."
+            if feedback.handle_due_at
+            else "",
+        ]
+    elif kind == "published":
         lines += [
             f"Phản ánh, kiến nghị “{feedback.title}” (mã {feedback.code}) đã được trả lời:",
             "",
@@ -91,6 +108,10 @@ def notify_sender_task(feedback_id: int, kind: str) -> dict:
             last.note if last else "",
         ]
     lines += ["", f"Tra cứu: {_lookup_url(feedback)}"]
+    if feedback.lookup_secret:
+        lines.append(
+            f"Mã tra cứu (giữ riêng, nhập trên trang tra cứu cùng mã phản ánh): {_secret(feedback)}"
+        )
     send_mail(
         SUBJECTS[kind].format(code=feedback.code),
         "\n".join(lines),

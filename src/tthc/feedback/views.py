@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tthc.core import lookupcode
 from tthc.core.dates import parse_date
 from tthc.core.errors import ApplicationError, NotFound, PermissionDenied
 from tthc.core.ratelimit import digest
@@ -56,7 +57,11 @@ def submit(request):
             _form_error(form, exc)
             status = exc.status
         else:
-            return render(request, "feedback/submitted.html", {"feedback": feedback})
+            return render(
+                request,
+                "feedback/submitted.html",
+                {"feedback": feedback, "secret": lookupcode.display(feedback.lookup_secret)},
+            )
     elif request.method == "POST":
         status = 422
     return render(request, "feedback/submit.html", {"form": form}, status=status)
@@ -157,12 +162,18 @@ def lookup(request):
         result = selectors.lookup(code, verify)
         if result is None:
             error, status = _("Không tìm thấy phản ánh, kiến nghị có mã này."), 404
+        elif result["erased"]:
+            error = _(
+                "Dữ liệu cá nhân của người gửi phản ánh, kiến nghị này đã được xóa theo thời hạn "
+                "lưu trữ, nên không còn tra cứu được. Câu trả lời đã công khai (nếu có) xem tại "
+                "trang các câu trả lời."
+            )
         elif result["blocked"]:
             error = _("Đã nhập sai thông tin xác minh quá nhiều lần. Vui lòng thử lại sau 15 phút.")
         elif not result["verified"]:
             error = _(
-                "Thông tin xác minh không đúng: nhập 4 số cuối số điện thoại hoặc địa chỉ thư "
-                "điện tử đã khai khi gửi."
+                "Thông tin xác minh không đúng: nhập mã tra cứu (8 ký tự, trên trang xác nhận "
+                "và trong thư, tin nhắn thông báo) hoặc địa chỉ thư điện tử đã khai khi gửi."
             )
     return _lookup_page(request, code, verify, result, error, status)
 
@@ -377,6 +388,13 @@ def staff_detail(request, code: str):
         "feedback/staff_detail.html",
         {
             "f": feedback,
+            # For feedback received by phone, letter or at the counter: the officer gives the
+            # sender this secret (the lookup page asks for it).
+            "secret": (
+                ""
+                if feedback.personal_data_erased_at
+                else lookupcode.display(feedback.lookup_secret)
+            ),
             "status_label": Status(feedback.status).label,
             "actions": actions,
             "events": events,
