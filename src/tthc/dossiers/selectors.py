@@ -124,6 +124,8 @@ def public_steps(dossier: Dossier) -> list[dict]:
             label = ACTION_LABELS[Action(event.action)]
         except ValueError:
             label = event.action
+        if event.action == Action.CONFIRM_PAYMENT and (event.data or {}).get("online"):
+            label = f"{label} (đã thanh toán trực tuyến)"
         steps.append(
             {
                 "action": event.action,

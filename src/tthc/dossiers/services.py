@@ -654,8 +654,17 @@ def request_payment(*, user, dossier: Dossier, amount: int, note: str = "") -> D
     )
 
 
-def confirm_payment(*, user, dossier: Dossier, note: str = "") -> Dossier:
-    return _transition(user=user, dossier=dossier, action=Action.CONFIRM_PAYMENT, note=_note(note))
+def confirm_payment(*, user, dossier: Dossier, note: str = "", online: bool = False) -> Dossier:
+    """The fees were paid: `online` when through an online payment service (the national
+    portal's payment platform, a bank's app), which index 766 sub-indicator 3.6 counts; stored
+    in the event's data as `{"online": true/false}`."""
+    return _transition(
+        user=user,
+        dossier=dossier,
+        action=Action.CONFIRM_PAYMENT,
+        note=_note(note),
+        data={"online": bool(online)},
+    )
 
 
 def withdraw(*, user, dossier: Dossier, reason: str) -> Dossier:

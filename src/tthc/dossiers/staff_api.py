@@ -207,7 +207,8 @@ def staff_dossier(request, code: str):
 
 class ActionIn(Schema):
     """The fields an action uses (the others are ignored):
-    `accept`, `start`, `confirm_payment`, `submit_completion`, `complete_supplement`: `note`;
+    `accept`, `start`, `submit_completion`, `complete_supplement`: `note`; `confirm_payment`:
+    `online` (true when paid through an online payment service; default false), `note`;
     `return_result`: `return_method` (1 in person, 2 online, 3 postal; default: as received),
     `note`; `refuse`, `stop`, `withdraw`: `reason`;
     `request_completion`, `request_supplement`: `reason`, `missing`; `request_payment`:
@@ -227,6 +228,7 @@ class ActionIn(Schema):
     new_appointment: datetime | None = None
     assignee: str = ""
     return_method: int | None = None
+    online: bool = False
 
 
 class ActionOut(Schema):
@@ -248,10 +250,13 @@ def perform(user, dossier: Dossier, action: Action, payload: ActionIn) -> Dossie
         Action.START: services.start_processing,
         Action.SUBMIT_COMPLETION: services.submit_completion,
         Action.COMPLETE_SUPPLEMENT: services.complete_supplement,
-        Action.CONFIRM_PAYMENT: services.confirm_payment,
     }
     if action in simple:
         return simple[action](user=user, dossier=dossier, note=note)
+    if action == Action.CONFIRM_PAYMENT:
+        return services.confirm_payment(
+            user=user, dossier=dossier, note=note, online=payload.online
+        )
     with_reason = {
         Action.REFUSE: services.refuse,
         Action.STOP: services.stop,

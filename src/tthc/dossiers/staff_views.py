@@ -255,7 +255,7 @@ ACTION_FORMS = {
     Action.REQUEST_SUPPLEMENT: ("reason", "missing"),
     Action.COMPLETE_SUPPLEMENT: ("note", "files"),
     Action.REQUEST_PAYMENT: ("amount", "note"),
-    Action.CONFIRM_PAYMENT: ("note",),
+    Action.CONFIRM_PAYMENT: ("payment_online", "note"),
     Action.TRANSFER: ("to_agency", "note"),
     Action.RESOLVE: ("result_code", "electronic", "files", "note"),
     Action.RETURN_RESULT: ("return_method", "note"),
@@ -387,7 +387,9 @@ def _perform(request, dossier, action: Action):
             raise ValidationError("Số tiền phải là số nguyên (đồng).", field="amount") from None
         return services.request_payment(user=user, dossier=dossier, amount=amount, note=note)
     if action == Action.CONFIRM_PAYMENT:
-        return services.confirm_payment(user=user, dossier=dossier, note=note)
+        return services.confirm_payment(
+            user=user, dossier=dossier, note=note, online=post.get("payment_online") == "1"
+        )
     if action == Action.TRANSFER:
         to_agency = Agency.objects.filter(code=post.get("to_agency", "")).first()
         if to_agency is None:
