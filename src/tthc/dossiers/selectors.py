@@ -29,7 +29,7 @@ Classification = Literal["early", "on_time", "late"]
 
 # The event that ends a dossier for the index (DOMAIN §8 2.1): resolved, else returned, else
 # stopped / refused / withdrawn.
-_FINISH_ORDER = (
+FINISH_ORDER = (
     Action.RESOLVE,
     Action.RETURN_RESULT,
     Action.STOP,
@@ -76,7 +76,7 @@ def supplement_count(dossier: Dossier) -> int:
 
 def finished_at(dossier: Dossier) -> datetime | None:
     events = list(dossier.events.all())
-    for action in _FINISH_ORDER:
+    for action in FINISH_ORDER:
         hits = [e.at for e in events if e.action == action]
         if hits:
             return hits[-1]
