@@ -353,6 +353,12 @@ def _finished_54(p: Period) -> Q:
     return _finished_in(p) & Q(received_at__isnull=False)
 
 
+def _touching(p: Period) -> Q:
+    """Every base above is inside this set (received by the end, not finished before the
+    start): the WHERE that lets a short period read a small part of the table."""
+    return Q(received_at__lte=p.high) & (Q(finished_at__isnull=True) | Q(finished_at__gte=p.low))
+
+
 def _dossier_aggregates(p: Period) -> dict:
     aggregates = {}
     for code, (base, counted) in DOSSIER_RULES.items():
@@ -398,7 +404,9 @@ def dossier_figures(scope: Scope) -> dict[str, tuple[int, int]]:
     """(numerator, denominator) of every dossier indicator, in one query (plus one for 5.4's
     complaints when there are any)."""
     p = scope.period
-    row = DossierFact.objects.filter(_fact_scope(scope)).aggregate(**_dossier_aggregates(p))
+    row = DossierFact.objects.filter(_fact_scope(scope), _touching(p)).aggregate(
+        **_dossier_aggregates(p)
+    )
     codes = complained_codes(p)
     complaints = _complaints(p, codes).filter(_fact_scope(scope)).count() if codes else 0
     return _figures_of(row, complaints)
@@ -407,7 +415,8 @@ def dossier_figures(scope: Scope) -> dict[str, tuple[int, int]]:
 def dossier_figures_by_agency(period: Period) -> dict[int, dict[str, tuple[int, int]]]:
     """The same for every resolving agency at once (one grouped query): the rankings."""
     rows = (
-        DossierFact.objects.values("resolving_agency_id")
+        DossierFact.objects.filter(_touching(period))
+        .values("resolving_agency_id")
         .annotate(**_dossier_aggregates(period))
         .order_by()
     )

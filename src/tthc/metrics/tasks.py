@@ -7,7 +7,7 @@ import logging
 
 from django_tasks import task
 
-from tthc.metrics import services
+from tthc.metrics import facts, services
 from tthc.metrics.store import StoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -23,3 +23,9 @@ def flush_visits() -> dict:
             "Thống kê truy cập: chưa ghi được số liệu, Redis không truy cập được (%s)", exc
         )
         return {"error": "store_unavailable"}
+
+
+@task()
+def refresh_dossier_facts() -> dict:
+    """Bring the index 766 facts up to date with the dossiers' new events (idempotent)."""
+    return facts.refresh_changed().as_dict()
