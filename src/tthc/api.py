@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from tthc.catalog.api import router as catalog_router
 from tthc.core.errors import ApplicationError
 from tthc.core.middleware import UNREADABLE, unreadable_response
+from tthc.core.outage import DATABASE_ERRORS, outage_response
 from tthc.dossiers.api import router as dossiers_router
 from tthc.dossiers.staff_api import router as dossiers_staff_router
 from tthc.feedback.api import router as feedback_router
@@ -19,7 +20,8 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "Danh mục thủ tục hành chính, lịch làm việc và thời hạn giải quyết. "
-        'Lỗi trả về dạng `{"detail": ..., "code": ...}` với mã 4xx.'
+        'Lỗi trả về dạng `{"detail": ..., "code": ...}` với mã 4xx; 503 '
+        "(`service_unavailable`, kèm `Retry-After`) khi cơ sở dữ liệu tạm không truy cập được."
     ),
     urls_namespace="api",
 )
@@ -79,6 +81,15 @@ def not_found(request, exc: Http404):
     return api.create_response(
         request, {"detail": _("Không tìm thấy."), "code": "not_found"}, status=404
     )
+
+
+# The database unreachable (a restart, the network cut): 503, Vietnamese message, Retry-After.
+def database_unavailable(request, exc: Exception):
+    return outage_response(request, exc)
+
+
+for _kind in DATABASE_ERRORS:
+    api.add_exception_handler(_kind, database_unavailable)
 
 
 def unreadable(request, exc: Exception):

@@ -38,8 +38,8 @@ class ErrorOut(Schema):
 
 # The answers every operation can give whatever it does: 400 for a request Django cannot read
 # (malformed body, too many parameters, body over the size limit), 422 for a parameter that does
-# not validate.
-COMMON_ERRORS = (400, 422)
+# not validate, 503 while the database is unreachable (tthc.core.outage).
+COMMON_ERRORS = (400, 422, 503)
 # Operations behind `django_auth`: 401 not signed in, 403 refused by the policy or by CSRF.
 STAFF_ERRORS = (401, 403)
 
