@@ -33,9 +33,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "ninja",  # serves the API docs' assets locally instead of from a CDN
+    # tthc.core before django_tasks_db: its `db_worker` (which survives a database restart)
+    # replaces the library's.
+    "tthc.core",
     "django_tasks",
     "django_tasks_db",
-    "tthc.core",
     "tthc.org",
     "tthc.workdays",
     "tthc.catalog",
@@ -303,7 +305,11 @@ TTHC_PERIODIC_TASKS = [
     (3600, "tthc.catalog.tasks.apply_due_versions_task"),
     (3600, "tthc.plans.tasks.send_due_reminders"),
     (3600, "tthc.dossiers.tasks.discard_stale_uploads_task"),
+    (600, "tthc.dossiers.tasks.resume_notifications_task"),
 ]
+# Run by `tthc db_worker` when it starts and whenever the database comes back after an outage:
+# queue again the work a killed worker or the outage left undone (each one idempotent).
+TTHC_WORKER_RECOVERY = ["tthc.dossiers.notifications.resume"]
 
 # --- Security (docs/security.md) ---------------------------------------------------------------
 # Login throttling (django-axes, counted in the database so every web process sees the same

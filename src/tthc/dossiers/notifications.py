@@ -1,11 +1,20 @@
 """Messages to the applicant (email and SMS) on receipt, supplement request, result ready and
 apology / delay.
 
-`schedule(event)` runs inside the service's transaction and queues the background task only
-after commit (`transaction.on_commit`), so a rolled-back action sends nothing. The task creates
-one `Notification` row per (event, channel): the unique constraint means a message is sent at
-most once however often the task runs; a failure is recorded and retried with a growing delay
-up to `MAX_ATTEMPTS`.
+`schedule(event)` runs inside the service's transaction. With the database task queue (the
+default) it queues the background task *in that transaction*: the task commits with the event or
+not at all, so a web process killed right after the commit, or a database that drops just then,
+loses no message (queued after commit, `transaction.on_commit`, it would be lost). Other
+backends (the immediate one of the tests) queue it after commit, so a rolled-back action sends
+nothing. The task creates one `Notification` row per (event, channel): the unique constraint
+means a message is sent at most once however often the task runs; a failure is recorded and
+retried with a growing delay up to `MAX_ATTEMPTS`.
+
+`resume()` queues again what a killed worker or a database outage left undone (an event without
+its rows, a row never tried): `tthc db_worker` runs it when it starts and when the database comes
+back, the clock every ten minutes. Running it twice sends nothing twice: a row is sent under a
+row lock and only while pending. The one gap left is a worker killed between handing the
+message to the mail server and committing "sent": that message goes again (at least once).
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -59,14 +68,64 @@ SUBJECTS = {
 def schedule(event: DossierEvent) -> None:
     if event.action not in KINDS:
         return
+    from tthc.dossiers.tasks import notify_event_task
+
     event_id = event.pk
+    if _queued_with(notify_event_task, DossierEvent):
+        notify_event_task.enqueue(event_id)  # in the event's transaction
+        return
 
     def enqueue() -> None:
-        from tthc.dossiers.tasks import notify_event_task
-
         notify_event_task.enqueue(event_id)
 
     transaction.on_commit(enqueue)
+
+
+def _queued_with(task, model) -> bool:
+    """Does `task` queue into the same database as `model` is written to (one transaction)?"""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    return isinstance(task.get_backend(), DatabaseBackend) and router.db_for_write(
+        DBTaskResult
+    ) == router.db_for_write(model)
+
+
+# How far back `resume` looks, and how old undone work must be before the clock's periodic run
+# queues it again (the worker's own run, after a restart or an outage, takes everything).
+RESUME_WINDOW = timedelta(days=7)
+RESUME_GRACE = timedelta(minutes=10)
+
+
+def resume(*, older_than: timedelta = timedelta(0), window: timedelta = RESUME_WINDOW) -> int:
+    """Queue again the notification work left undone within `window`: events that should notify
+    and have no `Notification` row yet (their task was lost: a killed worker, a task failed on a
+    database error), and pending rows never tried, or whose retry is long overdue (the retry was
+    lost). Only work older than `older_than`. Returns how many tasks were queued."""
+    from tthc.dossiers.tasks import deliver_notification_task, notify_event_task
+
+    now = timezone.now()
+    since, until = now - window, now - older_than
+    events = DossierEvent.objects.filter(
+        action__in=list(KINDS), at__gte=since, at__lte=until, notifications__isnull=True
+    ).values_list("pk", flat=True)
+    queued = 0
+    for event_id in events.iterator():
+        notify_event_task.enqueue(event_id)
+        queued += 1
+    rows = Notification.objects.filter(
+        status=NotificationStatus.PENDING, created_at__gte=since, created_at__lte=until
+    ).values_list("pk", "attempts", "created_at")
+    for notification_id, attempts, created_at in rows.iterator():
+        # Retries wait BACKOFF, 2×, 4×…: after `attempts` failures the last retry was due by
+        # BACKOFF × (2^attempts − 1); give it RESUME_GRACE more before taking it as lost.
+        overdue = created_at + BACKOFF * (2**attempts - 1) + RESUME_GRACE <= now
+        if attempts == 0 or overdue:
+            deliver_notification_task.enqueue(notification_id)
+            queued += 1
+    if queued:
+        logger.info("Đã đưa lại %s tác vụ thông báo vào hàng đợi", queued)
+    return queued
 
 
 def _fmt(moment) -> str:

@@ -36,3 +36,9 @@ def deliver_notification_task(notification_id: int) -> None:
 def discard_stale_uploads_task() -> int:
     """Remove the files kept for online forms that were abandoned (see `pending`)."""
     return pending.discard_stale()
+
+
+@task()
+def resume_notifications_task() -> int:
+    """Periodic (the clock): notifications a killed worker or an outage left undone."""
+    return notifications.resume(older_than=notifications.RESUME_GRACE)
