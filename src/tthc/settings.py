@@ -294,6 +294,13 @@ TTHC_FEEDBACK_LOOKUP_VERIFY_WINDOW_SECONDS = env.int(
     "TTHC_FEEDBACK_LOOKUP_VERIFY_WINDOW_SECONDS", default=15 * 60
 )
 
+# --- Retention of personal data (DOMAIN §11: a stated period, docs/security.md): days after a
+# dossier / a feedback is finished before the clock's daily task erases the applicant's / the
+# sender's personal data. The default, 5 years, is the platform's stated period; set it to the
+# province's archival schedule.
+TTHC_DOSSIER_RETENTION_DAYS = env.int("TTHC_DOSSIER_RETENTION_DAYS", default=5 * 365)
+TTHC_FEEDBACK_RETENTION_DAYS = env.int("TTHC_FEEDBACK_RETENTION_DAYS", default=5 * 365)
+
 # --- Communication plan (DOMAIN §10): remind the lead agency this many working days before a
 # task's due date (and once on the first working day after it is overdue).
 TTHC_PLAN_REMINDER_WORKING_DAYS = env.int("TTHC_PLAN_REMINDER_WORKING_DAYS", default=5)
@@ -305,6 +312,8 @@ TTHC_PERIODIC_TASKS = [
     (3600, "tthc.catalog.tasks.apply_due_versions_task"),
     (3600, "tthc.plans.tasks.send_due_reminders"),
     (3600, "tthc.dossiers.tasks.discard_stale_uploads_task"),
+    (86400, "tthc.dossiers.retention.erase_expired_task"),
+    (86400, "tthc.feedback.tasks.erase_expired_task"),
     (600, "tthc.dossiers.tasks.resume_notifications_task"),
 ]
 # Run by `tthc db_worker` when it starts and whenever the database comes back after an outage:

@@ -124,7 +124,7 @@ def handovers(dossier: Dossier) -> list[dict]:
         else f"Bộ phận một cửa — {dossier.receiving_agency.name}"
     )
     for event in dossier.events.all():
-        if event.action == Action.DEADLINE_CHANGED:
+        if event.action in (Action.DEADLINE_CHANGED, Action.PERSONAL_DATA_ERASED):
             continue
         if previous is None:
             from_unit, from_person = "Người nộp hồ sơ", applicant_name(dossier)

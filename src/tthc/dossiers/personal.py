@@ -20,6 +20,7 @@ from tthc.core.contact import (
 from tthc.core.errors import ValidationError
 from tthc.core.text import normalize_space
 from tthc.dossiers.models import Applicant, ApplicantKind, Dossier
+from tthc.workdays.engine import to_local
 
 _CITIZEN_ID = re.compile(r"^\d{12}$")
 _TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -114,7 +115,20 @@ def applicant_view(applicant: Applicant, *, full: bool) -> dict:
     """What the lookup shows about the applicant: everything when `full`, else masked."""
     person = applicant.kind == ApplicantKind.PERSON
     if applicant.erased_at is not None:
-        full = False
+        # Erased at the end of the retention period (`tthc.dossiers.retention`): nothing left.
+        return {
+            "kind": applicant.kind,
+            "name": "" if person else applicant.organisation_name,
+            "citizen_id": "",
+            "date_of_birth": "",
+            "phone": "",
+            "email": "",
+            "address": "",
+            "representative": "",
+            "masked": False,
+            "erased": True,
+            "erased_date": f"{to_local(applicant.erased_at):%d/%m/%Y}",
+        }
     if full:
         return {
             "kind": applicant.kind,
@@ -128,6 +142,7 @@ def applicant_view(applicant: Applicant, *, full: bool) -> dict:
             "address": applicant.address,
             "representative": applicant.representative,
             "masked": False,
+            "erased": False,
         }
     return {
         "kind": applicant.kind,
@@ -142,6 +157,7 @@ def applicant_view(applicant: Applicant, *, full: bool) -> dict:
         "address": mask_address(applicant.address),
         "representative": mask_name(applicant.representative),
         "masked": True,
+        "erased": False,
     }
 
 

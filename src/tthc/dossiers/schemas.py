@@ -5,7 +5,9 @@ from ninja import Schema
 
 class ApplicantOut(Schema):
     """The applicant as `tthc.dossiers.personal.applicant_view` shows it: masked (`masked`
-    true) on the public lookup until verified, in full on the staff API."""
+    true) on the public lookup until verified, in full on the staff API; empty with `erased`
+    true (and `erased_date`, dd/mm/yyyy) once the personal data was erased at the end of the
+    retention period (`TTHC_DOSSIER_RETENTION_DAYS`)."""
 
     kind: str
     name: str
@@ -16,3 +18,5 @@ class ApplicantOut(Schema):
     address: str
     representative: str
     masked: bool
+    erased: bool = False
+    erased_date: str = ""

@@ -41,6 +41,9 @@ class Action(StrEnum):
     RETURN_STEP = "return_step"
     # System event: a calendar change moved the deadline (status unchanged).
     DEADLINE_CHANGED = "deadline_changed"
+    # System event: the applicant's personal data was erased at the end of the retention
+    # period (status unchanged; `tthc.dossiers.retention`).
+    PERSONAL_DATA_ERASED = "personal_data_erased"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -65,6 +68,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.COMPLETE_STEP: "Hoàn thành bước xử lý",
     Action.RETURN_STEP: "Trả lại bước trước",
     Action.DEADLINE_CHANGED: "Điều chỉnh hạn theo lịch làm việc",
+    Action.PERSONAL_DATA_ERASED: "Xóa dữ liệu cá nhân hết thời hạn lưu trữ",
 }
 
 S = Status
@@ -96,7 +100,15 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
 
 # Actions staff perform on an existing dossier (the ones the table is about).
 STAFF_ACTIONS = tuple(
-    a for a in Action if a not in (Action.SUBMIT, Action.RECEIVE, Action.DEADLINE_CHANGED)
+    a
+    for a in Action
+    if a
+    not in (
+        Action.SUBMIT,
+        Action.RECEIVE,
+        Action.DEADLINE_CHANGED,
+        Action.PERSONAL_DATA_ERASED,
+    )
 )
 
 RECEIVING = "receiving"

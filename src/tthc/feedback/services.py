@@ -717,59 +717,86 @@ def retention_cutoff(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(days=days)
 
 
-def erase_expired(*, now: datetime | None = None, dry_run: bool = False) -> list[str]:
-    """Erase the sender's personal data of items closed (refused or published) before the
-    retention cutoff (`TTHC_FEEDBACK_RETENTION_DAYS`, default 5 years): name, phone, e-mail and
-    address become `ERASED` and the sender's non-public attachments are deleted; the item, its
-    category, agency, dates and published answer stay. Returns the codes erased."""
-    now = now or timezone.now()
-    cutoff = retention_cutoff(now)
+ERASE_BATCH_SIZE = 500
+
+
+def expired(cutoff: datetime):
+    """Closed feedback (refused, or published) whose sender's data is not erased yet and that
+    closed before `cutoff`. Open feedback is never included."""
     refused = FeedbackEvent.objects.filter(action=Action.REFUSE, at__lt=cutoff).values(
         "feedback_id"
     )
-    candidates = Feedback.objects.filter(personal_data_erased_at__isnull=True).filter(
+    return Feedback.objects.filter(personal_data_erased_at__isnull=True).filter(
         Q(status=Status.PUBLISHED, published_at__lt=cutoff)
         | Q(status=Status.REFUSED, pk__in=refused)
     )
-    codes = []
-    for pk in candidates.order_by("pk").values_list("pk", flat=True):
-        if dry_run:
-            codes.append(Feedback.objects.get(pk=pk).code)
-            continue
-        with transaction.atomic():
-            fb = Feedback.objects.select_for_update().get(pk=pk)
-            if fb.personal_data_erased_at is not None:
-                continue
-            fb.sender_name = ERASED
-            fb.sender_address = ERASED
-            fb.sender_phone = ""
-            fb.sender_email = ""
-            fb.personal_data_erased_at = now
-            fb.save(
-                update_fields=[
-                    "sender_name",
-                    "sender_address",
-                    "sender_phone",
-                    "sender_email",
-                    "personal_data_erased_at",
-                ]
-            )
-            removed = []
-            for attachment in fb.attachments.filter(public=False):
-                removed.append(attachment.name)
-                attachment.file.delete(save=False)
-                attachment.delete()
-            _append(
-                fb,
-                action=Action.PERSONAL_DATA_ERASED,
-                user=None,
+
+
+def _erase_batch(pks: list[int], *, now: datetime, cutoff: datetime) -> list[str]:
+    with transaction.atomic():
+        # Locked, then re-read: a concurrent run may have erased some already.
+        rows = list(
+            expired(cutoff)
+            .select_for_update()
+            .filter(pk__in=pks)
+            .order_by("pk")
+            .values_list("pk", "code", "status", "agency_id")
+        )
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+        Feedback.objects.filter(pk__in=ids).update(
+            sender_name=ERASED,
+            sender_address=ERASED,
+            sender_phone="",
+            sender_email="",
+            personal_data_erased_at=now,
+        )
+        removed: dict[int, int] = {}
+        for attachment in Attachment.objects.filter(feedback_id__in=ids, public=False):
+            removed[attachment.feedback_id] = removed.get(attachment.feedback_id, 0) + 1
+            attachment.file.delete(save=False)
+            attachment.delete()
+        FeedbackEvent.objects.bulk_create(
+            FeedbackEvent(
+                feedback_id=pk,
                 at=now,
-                from_status=fb.status,
-                to_status=fb.status,
-                data={"cutoff": cutoff.isoformat(), "attachments_removed": len(removed)},
+                actor=None,
+                action=Action.PERSONAL_DATA_ERASED,
+                from_status=status,
+                to_status=status,
+                agency_id=agency,
+                note="",
+                data={"cutoff": cutoff.isoformat(), "attachments_removed": removed.get(pk, 0)},
             )
-        codes.append(fb.code)
-    return codes
+            for pk, _code, status, agency in rows
+        )
+    return [row[1] for row in rows]
+
+
+def erase_expired(
+    *, now: datetime | None = None, dry_run: bool = False, batch_size: int = ERASE_BATCH_SIZE
+) -> list[str]:
+    """Erase the sender's personal data of items closed (refused or published) before the
+    retention cutoff (`TTHC_FEEDBACK_RETENTION_DAYS`, default 5 years): name and address become
+    `ERASED`, phone and e-mail empty, and the sender's non-public attachments are deleted; the
+    item, its category, agency, dates and published answer stay, and a `personal_data_erased`
+    event is appended. In batches of `batch_size` (selected by primary key, one transaction
+    each), so a large backlog never loads at once; idempotent. Returns the codes erased (with
+    `dry_run`: that would be, nothing written)."""
+    now = now or timezone.now()
+    cutoff = retention_cutoff(now)
+    candidates = expired(cutoff).order_by("pk")
+    if dry_run:
+        return list(candidates.values_list("code", flat=True))
+    codes: list[str] = []
+    last = 0
+    while True:
+        pks = list(candidates.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size])
+        if not pks:
+            return codes
+        codes += _erase_batch(pks, now=now, cutoff=cutoff)
+        last = pks[-1]
 
 
 # --------------------------------------------------------------------------- deadline registry

@@ -173,3 +173,12 @@ def send_reminders_task() -> dict:
             )
             sent += 1
     return {"sent": sent, "without_recipient": skipped}
+
+
+@task()
+def erase_expired_task() -> int:
+    """Periodic (the clock, daily): erase the personal data of senders of feedback closed
+    before the retention period (`services.erase_expired`); returns how many were erased."""
+    from tthc.feedback import services
+
+    return len(services.erase_expired())
