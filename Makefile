@@ -61,6 +61,12 @@ test-pg: $(STAMP) system-deps node_modules/axe-core/axe.min.js
 bench: setup
 	$(BIN)/python bench/run.py
 
+# Fault test (docs/operations.md): gunicorn + db_worker on PostgreSQL, kill -9 and a PostgreSQL
+# restart under 50 concurrent submitters. Restarts the machine's PostgreSQL: not run by CI.
+.PHONY: fault
+fault: $(STAMP)
+	$(BIN)/python bench/fault.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
