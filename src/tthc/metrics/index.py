@@ -292,24 +292,29 @@ def _finished_in(p: Period) -> Q:
     return Q(finished_at__gte=p.low, finished_at__lte=p.high)
 
 
-def _counted_21(p: Period) -> Q:
-    """2.1 (DOMAIN §8): finished in the period early or on time; or not finished at its end
-    and within time then — a dossier waiting on its only supplement request ends at the
-    request; two requests by the period end are late."""
-    end = p.high
-    finished = Q(finished_at__lte=end)
+def pending_within_time(end: datetime) -> Q:
+    """A dossier not finished at `end` is within time then (DOMAIN §8, 2.1): a dossier
+    waiting on its only supplement request ends at the request; two requests by `end` are
+    late. Shared with report 06 (`tthc.metrics.report06`)."""
     two_requests = Q(second_request_at__lte=end)
     waiting = Q(first_request_at__lte=end) & (
         Q(first_completed_at__isnull=True) | Q(first_completed_at__gt=end)
     )
     completed = Q(first_completed_at__lte=end)
-    pending_on_time = ~two_requests & (
+    return ~two_requests & (
         (waiting & Q(first_request_at__lte=F("base_due_at")))
         | (completed & Q(due_at__gte=end))
         | (~waiting & ~completed & Q(base_due_at__gte=end))
     )
+
+
+def _counted_21(p: Period) -> Q:
+    """2.1 (DOMAIN §8): finished in the period early or on time; or not finished at its end
+    and within time then (`pending_within_time`)."""
+    end = p.high
+    finished = Q(finished_at__lte=end)
     return (finished & Q(outcome__in=[Outcome.EARLY, Outcome.ON_TIME])) | (
-        ~finished & pending_on_time
+        ~finished & pending_within_time(end)
     )
 
 
