@@ -40,6 +40,7 @@ MATRIX = {
         Action.PLAN_VIEW: NO,
         Action.PLAN_REPORT: NO,
         Action.VISITS_VIEW: NO,
+        Action.REPORT_VIEW: NO,
     },
     Role.SPECIALIST: {
         Action.CATALOG_IMPORT: NO,
@@ -68,6 +69,7 @@ MATRIX = {
         Action.PLAN_VIEW: OWN,
         Action.PLAN_REPORT: OWN,
         Action.VISITS_VIEW: NO,
+        Action.REPORT_VIEW: NO,
     },
     Role.AGENCY_LEADER: {
         Action.CATALOG_IMPORT: NO,
@@ -96,6 +98,7 @@ MATRIX = {
         Action.PLAN_VIEW: OWN,
         Action.PLAN_REPORT: OWN,
         Action.VISITS_VIEW: NO,
+        Action.REPORT_VIEW: OWN,
     },
     Role.CONTROL_OFFICER: {
         Action.CATALOG_IMPORT: P,
@@ -124,6 +127,7 @@ MATRIX = {
         Action.PLAN_VIEW: P,
         Action.PLAN_REPORT: P,
         Action.VISITS_VIEW: P,
+        Action.REPORT_VIEW: P,
     },
     Role.EDITOR: {
         Action.CATALOG_IMPORT: NO,
@@ -152,6 +156,7 @@ MATRIX = {
         Action.PLAN_VIEW: OWN,
         Action.PLAN_REPORT: OWN,
         Action.VISITS_VIEW: P,
+        Action.REPORT_VIEW: NO,
     },
     Role.ADMINISTRATOR: {
         Action.CATALOG_IMPORT: P,
@@ -180,6 +185,7 @@ MATRIX = {
         Action.PLAN_VIEW: P,
         Action.PLAN_REPORT: NO,
         Action.VISITS_VIEW: P,
+        Action.REPORT_VIEW: NO,
     },
 }
 

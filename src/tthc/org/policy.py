@@ -41,6 +41,7 @@ class Action(StrEnum):
     PLAN_VIEW = "plans.view"
     PLAN_REPORT = "plans.report"
     VISITS_VIEW = "metrics.visits_view"
+    REPORT_VIEW = "metrics.report_view"
 
 
 PROVINCE = "province"
@@ -168,6 +169,12 @@ RULES: dict[Action, tuple[Grant, ...]] = {
         Grant(Role.CONTROL_OFFICER, PROVINCE),
         Grant(Role.ADMINISTRATOR, PROVINCE),
     ),
+    # Official reports on dossier handling (form 06/VPCP/KSTT): the control office for the whole
+    # province and any agency; an agency's leader for the agency and the agencies below it.
+    Action.REPORT_VIEW: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+    ),
 }
 
 DENIED_MESSAGES: dict[Action, str] = {
@@ -205,6 +212,8 @@ DENIED_MESSAGES: dict[Action, str] = {
     Action.PLAN_VIEW: "Bạn không có quyền xem nhiệm vụ này của kế hoạch.",
     Action.PLAN_REPORT: "Chỉ cơ quan được giao nhiệm vụ được báo cáo kết quả thực hiện nhiệm vụ này.",
     Action.VISITS_VIEW: "Bạn không có quyền xem thống kê truy cập.",
+    Action.REPORT_VIEW: "Chỉ cán bộ kiểm soát TTHC và lãnh đạo cơ quan được xem báo cáo tình "
+    "hình, kết quả giải quyết TTHC (của cơ quan mình).",
 }
 
 
