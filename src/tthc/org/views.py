@@ -89,6 +89,12 @@ TOOLS = [
         Action.VISITS_VIEW,
     ),
     (
+        _("Báo cáo tình hình, kết quả giải quyết TTHC"),
+        _("Biểu 06/VPCP/KSTT theo lĩnh vực và cấp giải quyết, theo tháng, quý, năm; tải Excel."),
+        "metrics:report-06",
+        Action.REPORT_VIEW,
+    ),
+    (
         _("Nhật ký truy cập và thao tác"),
         _("Ai đã xem dữ liệu cá nhân, ai đã thao tác trên hồ sơ và phản ánh."),
         "dossiers:staff-audit",
