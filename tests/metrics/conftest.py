@@ -5,7 +5,20 @@ import uuid
 
 import pytest
 
+# The dossier and feedback fixtures, for the index 766 and report 06 tests.
+from tests.dossiers.conftest import (  # noqa: F401
+    commune,
+    department,
+    officer,
+    point,
+    procedure,
+    received,
+    specialist,
+    submitted,
+    travel,
+)
 from tests.factories import MembershipFactory
+from tests.feedback.conftest import office  # noqa: F401
 from tthc.metrics import store as store_module
 from tthc.metrics.store import RedisStore
 from tthc.org.models import Role

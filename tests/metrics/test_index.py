@@ -9,18 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.dossiers.conftest import (  # noqa: F401  (fixtures)
-    at,
-    commune,
-    department,
-    officer,
-    point,
-    procedure,
-    received,
-    specialist,
-    submitted,
-    travel,
-)
+from tests.dossiers.conftest import at
 from tthc.dossiers import services
 from tthc.dossiers.models import Channel
 from tthc.metrics import facts, index

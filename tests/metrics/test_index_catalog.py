@@ -5,22 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.dossiers.conftest import (  # noqa: F401  (fixtures)
-    DOCUMENTS,
-    PERSON,
-    at,
-    commune,
-    department,
-    officer,
-    point,
-    procedure,
-    received,
-    specialist,
-    submitted,
-    travel,
-)
+from tests.dossiers.conftest import DOCUMENTS, PERSON
 from tests.factories import make_procedure
-from tests.feedback.conftest import feedback_input, office  # noqa: F401
+from tests.feedback.conftest import feedback_input
 from tthc.catalog.models import AgencyRole, DecisionAction, ProcedureAgency
 from tthc.catalog.services import DecisionItemInput, record_decision
 from tthc.dossiers import services
