@@ -308,6 +308,7 @@ TTHC_PLAN_REMINDER_WORKING_DAYS = env.int("TTHC_PLAN_REMINDER_WORKING_DAYS", def
 # --- Periodic jobs started by `tthc clock` (interval in seconds, task path) ----------------------
 TTHC_PERIODIC_TASKS = [
     (60, "tthc.metrics.tasks.flush_visits"),
+    (60, "tthc.metrics.tasks.refresh_dossier_facts"),
     (60, "tthc.content.tasks.publish_scheduled_pages"),
     (3600, "tthc.catalog.tasks.apply_due_versions_task"),
     (3600, "tthc.plans.tasks.send_due_reminders"),
