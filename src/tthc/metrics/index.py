@@ -634,6 +634,8 @@ def _items_13(scope: Scope) -> list[Item]:
     rows = (
         scope_procedures(scope)
         .select_related("current_version")
+        # Only what the item and the check read: not the search text, nor the other JSON.
+        .only("code", "name", "current_version__data")
         .annotate(
             linked=Exists(Procedure.agencies.through.objects.filter(procedure=OuterRef("pk")))
         )
@@ -660,7 +662,7 @@ def _items_31(scope: Scope) -> list[Item]:
             if p.online_level in ONLINE
             else "Chưa cung cấp trực tuyến",
         )
-        for p in scope_procedures(scope).order_by("code")
+        for p in scope_procedures(scope).only("code", "name", "online_level").order_by("code")
     ]
 
 
@@ -677,7 +679,8 @@ def _items_32(scope: Scope) -> list[Item]:
         .order_by()
     )
     items = []
-    for p in scope_procedures(scope).filter(online_level__in=ONLINE).order_by("code"):
+    procedures = scope_procedures(scope).filter(online_level__in=ONLINE)
+    for p in procedures.only("code", "name").order_by("code"):
         n = online.get(p.pk, 0)
         items.append(
             _procedure_item(
@@ -697,7 +700,7 @@ def _items_35(scope: Scope) -> list[Item]:
     )
     counts = {r["procedure_id"]: (r["n"], r["paid"]) for r in rows}
     items = []
-    for p in Procedure.objects.filter(pk__in=counts).order_by("code"):
+    for p in Procedure.objects.filter(pk__in=counts).only("code", "name").order_by("code"):
         n, paid = counts[p.pk]
         reason = f"{paid}/{n} hồ sơ có phí, lệ phí đã thanh toán trực tuyến"
         items.append(_procedure_item(p, paid > 0, reason))
