@@ -346,6 +346,10 @@ class Generator:
         )
         self.catalogue = Catalogue(self.rng)
         self.days = [d for d in self.cal.working_days if self.start_day <= d < until]
+        # Dossiers come in day after day, as on a real server: ids and the tables' physical
+        # order follow the reception day (a random order would scatter a month over the disk).
+        self.plan = sorted(self.rng.choice(self.days) for _ in range(count))
+        self.position = 0
         self.ids = dict(first_ids)
         self.counters: dict[tuple[int, date], int] = {}
         self.refreshed = datetime.now(tz=VN_TZ).isoformat()
@@ -403,7 +407,8 @@ class Generator:
         cal = self.cal
         p = self.catalogue.pick(rng)
         receiving, resolving = rng.choice(p["routes"])
-        day = rng.choice(self.days)
+        day = self.plan[self.position]
+        self.position += 1
         progress = (day - self.start_day).days / 730
         draw = rng.random()
         online_share = 0.35 + 0.30 * progress if p["online"] else 0.0

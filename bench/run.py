@@ -8,8 +8,9 @@
 2. Starts gunicorn (gthread, 2 workers × 4 threads) on a free port of 127.0.0.1 against it.
 3. Drives each endpoint with C keep-alive clients for D seconds (after a short warm-up):
    /healthz (the framework floor), search, detail, plain listing.
-4. Stops gunicorn (also on Ctrl-C or error), runs bench/bench_deadlines.py and
-   bench/bench_visits.py (the cost of visitor counting).
+4. Stops gunicorn (also on Ctrl-C or error), runs bench/bench_deadlines.py,
+   bench/bench_visits.py (the cost of visitor counting) and bench/bench_index.py (the index 766
+   at 1M dossiers on PostgreSQL, skipped when PostgreSQL is not reachable; --no-index).
 5. Prints a table and writes bench/results/latest.json (and latest-<database>.json).
 
 Nothing is asserted: the figures are for reading and comparing. See bench/README.md.
@@ -586,6 +587,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-deadlines", action="store_true", help="skip bench_deadlines.py and bench_visits.py"
     )
     parser.add_argument(
+        "--no-index",
+        action="store_true",
+        help="skip bench_index.py (the index 766 at 1M dossiers on PostgreSQL)",
+    )
+    parser.add_argument(
         "--search-each",
         type=float,
         default=0,
@@ -713,6 +719,11 @@ def main(argv: list[str] | None = None) -> int:
             check=False,
         )
         print(visits.stdout.rstrip() or visits.stderr.rstrip()[-2000:])
+    if not interrupted and not args.no_index:
+        # The index 766 at 1M dossiers (PostgreSQL only: skips itself when unreachable; its own
+        # database, generated once, reused; prints its own table, writes index-latest.json).
+        print("\n== bench/bench_index.py ==", flush=True)
+        subprocess.run([sys.executable, str(BENCH / "bench_index.py")], cwd=ROOT, check=False)
 
     info = machine()
     info["loadavg_before"] = load_before
