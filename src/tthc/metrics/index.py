@@ -474,12 +474,16 @@ def dossier_items(scope: Scope, code: str) -> QuerySet[DossierFact]:
         )
     else:
         base, counted = DOSSIER_RULES[code]
+        condition = counted(p)
         rows = rows.filter(base(p)).annotate(
+            # 2.2 counts every item of its list (an empty Q, which When() refuses).
             counted=Case(
-                When(counted(p), then=Value(True)),
+                When(condition, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )
+            if condition
+            else Value(True, output_field=BooleanField())
         )
     return rows.select_related("dossier", "procedure", "resolving_agency").order_by(
         "counted", "-received_at", "pk"
