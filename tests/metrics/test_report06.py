@@ -41,12 +41,9 @@ from tthc.org.models import AgencyKind, ReceptionPoint, Role, UnitLevel
 
 pytestmark = pytest.mark.django_db
 
-# The dossier tests' fixtures: a 5-working-day "Hộ tịch" procedure, Sở Tư pháp, a superuser,
-# time travel.
-procedure = dossier_fixtures.procedure
-department = dossier_fixtures.department
+# From the dossier tests, besides those of the metrics conftest (procedure: "Hộ tịch", 5 working
+# days; department: Sở Tư pháp; travel): a superuser.
 root = dossier_fixtures.root
-travel = dossier_fixtures.travel
 
 MARCH = index.Period(date(2025, 3, 1), date(2025, 3, 31))
 FEBRUARY = index.Period(date(2025, 2, 1), date(2025, 2, 28))
