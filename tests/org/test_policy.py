@@ -41,6 +41,7 @@ MATRIX = {
         Action.PLAN_REPORT: NO,
         Action.VISITS_VIEW: NO,
         Action.REPORT_VIEW: NO,
+        Action.INDEX_VIEW: NO,
     },
     Role.SPECIALIST: {
         Action.CATALOG_IMPORT: NO,
@@ -70,6 +71,7 @@ MATRIX = {
         Action.PLAN_REPORT: OWN,
         Action.VISITS_VIEW: NO,
         Action.REPORT_VIEW: NO,
+        Action.INDEX_VIEW: NO,
     },
     Role.AGENCY_LEADER: {
         Action.CATALOG_IMPORT: NO,
@@ -99,6 +101,7 @@ MATRIX = {
         Action.PLAN_REPORT: OWN,
         Action.VISITS_VIEW: NO,
         Action.REPORT_VIEW: OWN,
+        Action.INDEX_VIEW: OWN,
     },
     Role.CONTROL_OFFICER: {
         Action.CATALOG_IMPORT: P,
@@ -128,6 +131,7 @@ MATRIX = {
         Action.PLAN_REPORT: P,
         Action.VISITS_VIEW: P,
         Action.REPORT_VIEW: P,
+        Action.INDEX_VIEW: P,
     },
     Role.EDITOR: {
         Action.CATALOG_IMPORT: NO,
@@ -157,6 +161,7 @@ MATRIX = {
         Action.PLAN_REPORT: OWN,
         Action.VISITS_VIEW: P,
         Action.REPORT_VIEW: NO,
+        Action.INDEX_VIEW: NO,
     },
     Role.ADMINISTRATOR: {
         Action.CATALOG_IMPORT: P,
@@ -186,6 +191,7 @@ MATRIX = {
         Action.PLAN_REPORT: NO,
         Action.VISITS_VIEW: P,
         Action.REPORT_VIEW: NO,
+        Action.INDEX_VIEW: NO,
     },
 }
 

@@ -42,6 +42,7 @@ class Action(StrEnum):
     PLAN_REPORT = "plans.report"
     VISITS_VIEW = "metrics.visits_view"
     REPORT_VIEW = "metrics.report_view"
+    INDEX_VIEW = "metrics.index_view"
 
 
 PROVINCE = "province"
@@ -175,6 +176,12 @@ RULES: dict[Action, tuple[Grant, ...]] = {
         Grant(Role.CONTROL_OFFICER, PROVINCE),
         Grant(Role.AGENCY_LEADER, AGENCY),
     ),
+    # The index 766 with its drill-down lists (dossier codes, each dossier's reason): the control
+    # office for the province and any agency; an agency's leader for the agency and below it.
+    Action.INDEX_VIEW: (
+        Grant(Role.CONTROL_OFFICER, PROVINCE),
+        Grant(Role.AGENCY_LEADER, AGENCY),
+    ),
 }
 
 DENIED_MESSAGES: dict[Action, str] = {
@@ -214,6 +221,8 @@ DENIED_MESSAGES: dict[Action, str] = {
     Action.VISITS_VIEW: "Bạn không có quyền xem thống kê truy cập.",
     Action.REPORT_VIEW: "Chỉ cán bộ kiểm soát TTHC và lãnh đạo cơ quan được xem báo cáo tình "
     "hình, kết quả giải quyết TTHC (của cơ quan mình).",
+    Action.INDEX_VIEW: "Chỉ cán bộ kiểm soát TTHC và lãnh đạo cơ quan được xem chi tiết chỉ số "
+    "phục vụ người dân, doanh nghiệp (của cơ quan mình).",
 }
 
 
