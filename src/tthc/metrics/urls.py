@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tthc.metrics import report06_views, views
+from tthc.metrics import public_views, report06_views, views
 
 app_name = "metrics"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("quan-tri/thong-ke-truy-cap/excel/", views.visits_report_xlsx, name="visits-report-xlsx"),
     path("quan-tri/bao-cao-06/", report06_views.report_page, name="report-06"),
     path("quan-tri/bao-cao-06/excel/", report06_views.report_xlsx, name="report-06-xlsx"),
+    path("chi-so-phuc-vu/", public_views.index_page, name="public-index"),
+    path("chi-so-phuc-vu/<str:code>/", public_views.index_page, name="public-index-agency"),
+    path("danh-sach-tre-han/", public_views.late_page, name="public-late"),
+    path("cong-khai/", public_views.transparency_page, name="public-transparency"),
 ]
