@@ -12,7 +12,7 @@ import pytest
 from tests.dossiers.conftest import at
 from tthc.dossiers import services
 from tthc.dossiers.models import Channel
-from tthc.metrics import facts, index
+from tthc.metrics import daily, facts, index
 from tthc.metrics.models import DossierFact
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +179,22 @@ def test_drill_down_of_the_average_time_lists_the_resolved_dossiers(book):
     assert len(rows) == got.denominator == 6
     assert all(r.counted for r in rows)
     assert sum(r.processing_days for r in rows) == got.numerator
+
+
+def test_rankings_add_up_to_the_province(book):
+    by_agency = index.dossier_figures_by_agency(FEBRUARY)
+    assert index.add_figures(by_agency.values()) == index.dossier_figures(
+        index.Scope.of(FEBRUARY)
+    )
+
+
+def test_day_totals_follow_the_facts(book, specialist, travel):
+    # Resolving F moves it from "open at the end of March" to "finished in March".
+    march = index.Period(date(2025, 3, 1), date(2025, 3, 31))
+    before = figure(march, "2.1")
+    travel(2025, 3, 4, 9)
+    services.resolve(user=specialist, dossier=book["F"])
+    facts.refresh_changed()
+    after = figure(march, "2.1")
+    assert after.denominator == before.denominator
+    assert daily.rebuild() and figure(march, "2.1") == after  # a full rebuild agrees

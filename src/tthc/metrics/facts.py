@@ -21,6 +21,7 @@ from tthc.core.errors import ValidationError
 from tthc.dossiers import deadlines, selectors
 from tthc.dossiers.models import FINISHED_STATUSES, Dossier, DossierEvent, SatisfactionRating
 from tthc.dossiers.transitions import Action
+from tthc.metrics import daily
 from tthc.metrics.models import DossierFact, FactCursor, Outcome
 from tthc.workdays.engine import classify_finish, to_local
 from tthc.workdays.selectors import calendar_for
@@ -78,6 +79,8 @@ def derive(dossier: Dossier, *, calendars: dict | None = None) -> DossierFact:
     finish_action = ""
     if dossier.status in FINISHED_STATUSES:
         finished = selectors.finished_at(dossier)
+        if finished is not None and dossier.received_at and finished < dossier.received_at:
+            finished = dossier.received_at  # a clock set back: never before the receipt
         finish_action = next(
             (a for a in selectors.FINISH_ORDER if any(e.action == a for e in events)), ""
         )
@@ -143,13 +146,26 @@ def derive(dossier: Dossier, *, calendars: dict | None = None) -> DossierFact:
     return fact
 
 
-def refresh(ids: Iterable[int]) -> int:
-    """Recompute the facts of these dossiers; returns how many were written."""
+def _days(rows) -> set:
+    """The local days the facts are anchored on (received, finished): their day totals."""
+    return {to_local(moment).date() for pair in rows for moment in pair if moment is not None}
+
+
+def refresh(ids: Iterable[int], *, rebuild_days: bool = True) -> int:
+    """Recompute the facts of these dossiers and the day totals they touch (before and after);
+    returns how many facts were written."""
     ids = list(ids)
     written = 0
     calendars: dict = {}
+    days: set = set()
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
+        if rebuild_days:
+            days |= _days(
+                DossierFact.objects.filter(dossier_id__in=chunk).values_list(
+                    "received_at", "finished_at"
+                )
+            )
         facts = [derive(d, calendars=calendars) for d in _dossiers(chunk)]
         DossierFact.objects.bulk_create(
             facts,
@@ -157,13 +173,17 @@ def refresh(ids: Iterable[int]) -> int:
             unique_fields=["dossier"],
             update_fields=UPDATE_FIELDS,
         )
+        days |= _days((f.received_at, f.finished_at) for f in facts)
         written += len(facts)
+    if rebuild_days:
+        daily.rebuild(days)
     return written
 
 
 def refresh_all() -> int:
     ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True))
-    written = refresh(ids)
+    written = refresh(ids, rebuild_days=False)
+    daily.rebuild()
     with transaction.atomic():
         cursor, _ = FactCursor.objects.select_for_update().get_or_create(name=CURSOR)
         cursor.last_event_id = DossierEvent.objects.aggregate(m=Max("pk"))["m"] or 0

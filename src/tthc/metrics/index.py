@@ -19,16 +19,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.postgres.fields import DateTimeRangeField
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     Exists,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
@@ -42,6 +44,7 @@ from tthc.feedback import selectors as feedback_selectors
 from tthc.feedback.models import Category as FeedbackCategory
 from tthc.feedback.models import Feedback, Vote
 from tthc.feedback.models import Status as FeedbackStatus
+from tthc.metrics import daily
 from tthc.metrics.models import DossierFact, Outcome
 from tthc.org.models import Agency
 from tthc.workdays.engine import VN_TZ, to_local
@@ -313,72 +316,79 @@ def _counted_21(p: Period) -> Q:
     and within time then (`pending_within_time`)."""
     end = p.high
     finished = Q(finished_at__lte=end)
-    return (finished & Q(outcome__in=[Outcome.EARLY, Outcome.ON_TIME])) | (
-        ~finished & pending_within_time(end)
+    return (finished & daily.COUNTED["2.1"]) | (~finished & pending_within_time(end))
+
+
+def _pending(end: datetime) -> Q:
+    """Received by `end`, with a deadline, not finished at `end`."""
+    return Q(received_at__lte=end, base_due_at__isnull=False) & (
+        Q(finished_at__isnull=True) | Q(finished_at__gt=end)
     )
 
 
 def _base_21(p: Period) -> Q:
-    return Q(received_at__lte=p.high, base_due_at__isnull=False) & (
-        Q(finished_at__isnull=True) | Q(finished_at__gte=p.low)
-    )
+    return (_finished_in(p) & daily.BASE["2.1"]) | _pending(p.high)
 
 
+def _anchored(anchor: str, code: str) -> Callable[[Period], Q]:
+    within = _received_in if anchor == "received" else _finished_in
+    return lambda p: within(p) & daily.BASE[code]
+
+
+def _always(p: Period) -> Q:
+    return Q()
+
+
+# The drill-down's definitions: (items counted, which of them count) per dossier indicator —
+# the same Q objects as the day totals of `tthc.metrics.daily`.
 DOSSIER_RULES: dict[str, tuple[Callable[[Period], Q], Callable[[Period], Q]]] = {
     "2.1": (_base_21, _counted_21),
-    "2.2": (
-        lambda p: _finished_in(p) & Q(resolved=True, processing_days__isnull=False),
-        lambda p: Q(),
-    ),
-    "3.3": (_received_in, lambda p: Q(channel=Channel.ONLINE)),
-    "3.6": (
-        lambda p: _received_in(p) & Q(financial_obligation=True),
-        lambda p: Q(paid_online=True),
-    ),
-    "4.1": (lambda p: _finished_in(p) & Q(resolved=True), lambda p: Q(electronic_result=True)),
-    "4.2": (
-        lambda p: _received_in(p) & Q(documents__gt=0),
-        lambda p: (
-            Q(documents_digitised=F("documents")) & (Q(resolved=False) | Q(electronic_result=True))
-        ),
-    ),
+    "2.2": (_anchored("finished", "2.2"), _always),
+    "3.3": (_anchored("received", "3.3"), lambda p: daily.COUNTED["3.3"]),
+    "3.6": (_anchored("received", "3.6"), lambda p: daily.COUNTED["3.6"]),
+    "4.1": (_anchored("finished", "4.1"), lambda p: daily.COUNTED["4.1"]),
+    "4.2": (_anchored("received", "4.2"), lambda p: daily.COUNTED["4.2"]),
 }
 
 
-def _fact_scope(scope: Scope) -> Q:
+def fact_scope(scope: Scope) -> Q:
     if scope.agency_ids is None:
         return Q()
     return Q(resolving_agency_id__in=scope.agency_ids)
 
 
-ON_TIME = [Outcome.EARLY, Outcome.ON_TIME]
+ON_TIME = daily.ON_TIME
 
 
-def _finished_54(p: Period) -> Q:
-    return _finished_in(p) & Q(received_at__isnull=False)
-
-
-def _touching(p: Period) -> Q:
-    """Every base above is inside this set (received by the end, not finished before the
-    start): the WHERE that lets a short period read a small part of the table."""
+def touching(p: Period) -> Q:
+    """Every dossier a period's figures can count: received by its end, not finished before
+    its start (report 06 reads this set)."""
     return Q(received_at__lte=p.high) & (Q(finished_at__isnull=True) | Q(finished_at__gte=p.low))
 
 
-def _dossier_aggregates(p: Period) -> dict:
-    aggregates = {}
-    for code, (base, counted) in DOSSIER_RULES.items():
-        aggregates[f"d{code}"] = Count("pk", filter=base(p))
-        if code == "2.2":
-            aggregates[f"n{code}"] = Sum("processing_days", filter=base(p))
-        else:
-            aggregates[f"n{code}"] = Count("pk", filter=base(p) & counted(p))
-    # 5.4 = 100 % − (late rate + rate of dossiers with feedback or dislike): the dossiers
-    # finished in the period, the late ones, the disliked ones (complaints are added below).
-    finished = _finished_54(p)
-    aggregates["d5.4"] = Count("pk", filter=finished)
-    aggregates["late5.4"] = Count("pk", filter=finished & ~Q(outcome__in=ON_TIME))
-    aggregates["disliked5.4"] = Count("pk", filter=finished & Q(satisfied=False))
-    return aggregates
+def _finished_54(p: Period) -> Q:
+    return _finished_in(p) & daily.BASE["5.4"]
+
+
+class _Span(Func):
+    """tstzrange(received_at, finished_at): PostgreSQL's GiST index `fact_open_span` finds the
+    dossiers open at an instant without reading every one received before it."""
+
+    function = "tstzrange"
+    output_field = DateTimeRangeField()
+
+
+def _pending_facts(end: datetime) -> QuerySet[DossierFact]:
+    rows = DossierFact.objects.all()
+    if connection.vendor == "postgresql":
+        return rows.alias(span=_Span("received_at", "finished_at")).filter(
+            span__contains=end, base_due_at__isnull=False
+        )
+    return rows.filter(_pending(end))
+
+
+def _pending_aggregates(end: datetime) -> dict:
+    return {"pending": Count("pk"), "pending_on_time": Count("pk", filter=pending_within_time(end))}
 
 
 def complained_codes(p: Period) -> set[str]:
@@ -397,34 +407,49 @@ def _complaints(p: Period, codes: set[str]) -> QuerySet[DossierFact]:
     )
 
 
-def _figures_of(row: dict, complaints: int) -> dict[str, tuple[int, int]]:
-    figures = {code: (row[f"n{code}"] or 0, row[f"d{code}"] or 0) for code in DOSSIER_RULES}
-    total = row["d5.4"] or 0
-    deductions = (row["late5.4"] or 0) + (row["disliked5.4"] or 0) + complaints
+def _figures_of(day: dict, pending: dict, complaints: int) -> dict[str, tuple[int, int]]:
+    """(numerator, denominator) per indicator from the day totals, the open dossiers at the
+    period end and the complaints."""
+    figures = {
+        "2.1": (
+            day["finished_on_time"] + pending.get("pending_on_time", 0),
+            day["finished_with_deadline"] + pending.get("pending", 0),
+        ),
+        "2.2": (day["processing_days"], day["resolved_timed"]),
+        "3.3": (day["received_online"], day["received"]),
+        "3.6": (day["paid_online"], day["obligations"]),
+        "4.1": (day["resolved_electronic"], day["resolved"]),
+        "4.2": (day["digitised"], day["with_documents"]),
+    }
+    total = day["finished"]
+    deductions = day["finished_late"] + day["finished_disliked"] + complaints
     figures["5.4"] = (max(0, total - deductions), total)
     return figures
 
 
 def dossier_figures(scope: Scope) -> dict[str, tuple[int, int]]:
-    """(numerator, denominator) of every dossier indicator, in one query (plus one for 5.4's
-    complaints when there are any)."""
+    """(numerator, denominator) of every dossier indicator: one sum over the day totals, one
+    count of the dossiers open at the period end, one for 5.4's complaints when there are."""
     p = scope.period
-    row = DossierFact.objects.filter(_fact_scope(scope), _touching(p)).aggregate(
-        **_dossier_aggregates(p)
+    day = daily.sums(p.start, p.end, scope.agency_ids)
+    pending = (
+        _pending_facts(p.high).filter(fact_scope(scope)).aggregate(**_pending_aggregates(p.high))
     )
     codes = complained_codes(p)
-    complaints = _complaints(p, codes).filter(_fact_scope(scope)).count() if codes else 0
-    return _figures_of(row, complaints)
+    complaints = _complaints(p, codes).filter(fact_scope(scope)).count() if codes else 0
+    return _figures_of(day, pending, complaints)
 
 
 def dossier_figures_by_agency(period: Period) -> dict[int, dict[str, tuple[int, int]]]:
-    """The same for every resolving agency at once (one grouped query): the rankings."""
-    rows = (
-        DossierFact.objects.filter(_touching(period))
+    """The same for every resolving agency at once (grouped queries): the rankings."""
+    days = daily.sums(period.start, period.end, by_agency=True)
+    pending = {
+        row.pop("resolving_agency_id"): row
+        for row in _pending_facts(period.high)
         .values("resolving_agency_id")
-        .annotate(**_dossier_aggregates(period))
+        .annotate(**_pending_aggregates(period.high))
         .order_by()
-    )
+    }
     codes = complained_codes(period)
     complaints: dict[int, int] = {}
     if codes:
@@ -434,9 +459,12 @@ def dossier_figures_by_agency(period: Period) -> dict[int, dict[str, tuple[int, 
             .annotate(n=Count("pk"))
             .order_by()
         )
+    empty_day = dict.fromkeys(daily.COLUMNS, 0)
     return {
-        row["resolving_agency_id"]: _figures_of(row, complaints.get(row["resolving_agency_id"], 0))
-        for row in rows
+        agency: _figures_of(
+            days.get(agency, empty_day), pending.get(agency, {}), complaints.get(agency, 0)
+        )
+        for agency in set(days) | set(pending)
     }
 
 
@@ -458,16 +486,16 @@ def dossier_items(scope: Scope, code: str) -> QuerySet[DossierFact]:
     """The drill-down of a dossier indicator: the facts it counts, each annotated with
     `deductions` (5.4: how many of its terms the dossier falls in) and `counted`."""
     p = scope.period
-    rows = DossierFact.objects.filter(_fact_scope(scope))
+    rows = DossierFact.objects.filter(fact_scope(scope))
     if code == "5.4":
         codes = complained_codes(p)
         complained = Q(dossier__code__in=codes) if codes else Q(pk__in=[])
         rows = rows.filter(_finished_54(p)).annotate(
-            late=_flag(~Q(outcome__in=ON_TIME)),
+            late=_flag(daily.LATE),
             unhappy=_flag(Q(satisfied=False) | complained),
             deductions=F("late") + F("unhappy"),
             counted=Case(
-                When(Q(outcome__in=ON_TIME) & ~Q(satisfied=False) & ~complained, then=True),
+                When(~daily.LATE & ~Q(satisfied=False) & ~complained, then=True),
                 default=False,
                 output_field=BooleanField(),
             ),
@@ -671,7 +699,7 @@ def _items_31(scope: Scope) -> list[Item]:
 
 
 def _facts_in(scope: Scope) -> QuerySet[DossierFact]:
-    return DossierFact.objects.filter(_fact_scope(scope), _received_in(scope.period))
+    return DossierFact.objects.filter(fact_scope(scope), _received_in(scope.period))
 
 
 def _items_32(scope: Scope) -> list[Item]:

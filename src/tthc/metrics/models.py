@@ -125,6 +125,37 @@ class DossierFact(models.Model):
             models.Index(fields=["finished_at"], name="fact_finished"),
             models.Index(fields=["resolving_agency", "received_at"], name="fact_agency_received"),
             models.Index(fields=["procedure", "received_at"], name="fact_procedure_received"),
+            # Index 3.2 and 3.5: does the procedure have such a dossier in the period?
+            models.Index(
+                fields=["procedure", "received_at"],
+                condition=models.Q(channel=2),
+                name="fact_online_procedure",
+            ),
+            models.Index(
+                fields=["procedure", "received_at"],
+                condition=models.Q(financial_obligation=True),
+                name="fact_fee_procedure",
+            ),
+            models.Index(
+                fields=["procedure", "received_at"],
+                condition=models.Q(paid_online=True),
+                name="fact_paid_procedure",
+            ),
+            # The dossiers still open (2.1 and report 06 at a period end that is now).
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(finished_at__isnull=True),
+                name="fact_open",
+            ),
+        ]
+        constraints = [
+            # The range [received, finished) of the GiST index `fact_open_span` must exist.
+            models.CheckConstraint(
+                condition=models.Q(received_at__isnull=True)
+                | models.Q(finished_at__isnull=True)
+                | models.Q(finished_at__gte=models.F("received_at")),
+                name="fact_finished_after_received",
+            )
         ]
         verbose_name = _("số liệu hồ sơ (chỉ số 766)")
         verbose_name_plural = _("số liệu hồ sơ (chỉ số 766)")
@@ -142,3 +173,41 @@ class FactCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_event_id}"
+
+
+class DossierDay(models.Model):
+    """The additive part of the dossier indicators, per day and resolving agency.
+
+    Each column counts the facts of one indicator anchored on that day (received or finished
+    that day: `tthc.metrics.daily.COLUMNS` says which and how); summed over a period's days it
+    is the indicator's figure without reading a million facts. Rebuilt by `daily.rebuild` for
+    the days whose facts changed; never edited by hand.
+    """
+
+    day = models.DateField(_("ngày"))
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    received = models.PositiveIntegerField(default=0)
+    received_online = models.PositiveIntegerField(default=0)
+    obligations = models.PositiveIntegerField(default=0)
+    paid_online = models.PositiveIntegerField(default=0)
+    with_documents = models.PositiveIntegerField(default=0)
+    digitised = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    finished_late = models.PositiveIntegerField(default=0)
+    finished_disliked = models.PositiveIntegerField(default=0)
+    finished_with_deadline = models.PositiveIntegerField(default=0)
+    finished_on_time = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_electronic = models.PositiveIntegerField(default=0)
+    resolved_timed = models.PositiveIntegerField(default=0)
+    processing_days = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agency"], name="metrics_dossier_day_agency")
+        ]
+        verbose_name = _("số liệu hồ sơ theo ngày")
+        verbose_name_plural = _("số liệu hồ sơ theo ngày")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.agency_id}"

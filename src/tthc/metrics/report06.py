@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from tthc.dossiers.models import Channel
 from tthc.dossiers.transitions import Action as DossierAction
-from tthc.metrics.index import Period, Scope, _fact_scope, _touching, pending_within_time
+from tthc.metrics.index import Period, Scope, fact_scope, pending_within_time, touching
 from tthc.metrics.models import DossierFact, Outcome
 from tthc.org.models import Agency, AgencyKind, UnitLevel
 
@@ -141,7 +141,7 @@ class Report:
 
 def _aggregates(period: Period, end: datetime) -> dict:
     """One COUNT … FILTER per figure: the dossiers received by the period end and not finished
-    before its start (`index._touching`), split as the form asks."""
+    before its start (`index.touching`), split as the form asks."""
     new = Q(received_at__gte=period.low)
     finished = Q(finished_at__lte=end)
     pending = Q(finished_at__isnull=True) | Q(finished_at__gt=end)
@@ -172,7 +172,7 @@ def build(period: Period, agency: Agency | None = None, *, now: datetime | None 
     scope = Scope.of(period, agency)
     end = min(now or timezone.now(), period.high)
     rows = (
-        DossierFact.objects.filter(_fact_scope(scope), _touching(period))
+        DossierFact.objects.filter(fact_scope(scope), touching(period))
         .values("field_id", "field__name", "resolving_agency__unit__level")
         .annotate(**_aggregates(period, end))
         .order_by()
