@@ -117,17 +117,19 @@ def totals(scope: index.Scope, code: str) -> Totals:
     otherwise the counted items."""
     selected = selection(scope, code)
     if isinstance(selected, QuerySet):
-        aggregates = {"items": Count("pk"), "counted": Count("pk", filter=Q(counted=True))}
+        # Names distinct from the annotations (an aggregate named `counted` would replace the
+        # annotation it filters on).
+        aggregates = {"n_items": Count("pk"), "n_counted": Count("pk", filter=Q(counted=True))}
         if code == "2.2":
-            aggregates["days"] = Sum("processing_days")
+            aggregates["n_days"] = Sum("processing_days")
         if code == "5.4":
-            aggregates["deductions"] = Sum("deductions")
+            aggregates["n_deductions"] = Sum("deductions")
         row = selected.order_by().aggregate(**aggregates)
-        n_items, n_counted = row["items"], row["counted"]
+        n_items, n_counted = row["n_items"], row["n_counted"]
         if code == "2.2":
-            numerator = row["days"] or 0
+            numerator = row["n_days"] or 0
         elif code == "5.4":
-            numerator = max(0, n_items - (row["deductions"] or 0))
+            numerator = max(0, n_items - (row["n_deductions"] or 0))
         else:
             numerator = n_counted
         return Totals(n_items, n_counted, numerator, n_items)

@@ -21,6 +21,7 @@ MAX_YEARS = 5
 MAX_DAYS = 365 * MAX_YEARS + 2  # five years, with their leap days
 
 KINDS = ("thang", "quy", "nam", "khoang")
+ROMAN = ("I", "II", "III", "IV")
 KIND_LABELS = {"thang": "Tháng", "quy": "Quý", "nam": "Năm", "khoang": "Từ ngày – đến ngày"}
 
 
@@ -96,7 +97,7 @@ class PeriodChoice:
         if self.kind == "thang":
             return f"Tháng {self.month:02d}/{self.year}"
         if self.kind == "quy":
-            return f"Quý ['I', 'II', 'III', 'IV'][self.quarter - 1] năm {self.year}"
+            return f"Quý {ROMAN[self.quarter - 1]} năm {self.year}"
         if self.kind == "nam":
             return f"Năm {self.year}"
         return f"Từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y}"

@@ -95,6 +95,14 @@ TOOLS = [
         Action.REPORT_VIEW,
     ),
     (
+        _("Chỉ số phục vụ người dân, doanh nghiệp (766)"),
+        _(
+            "Sáu nhóm chỉ số theo kỳ và cơ quan; danh sách hồ sơ, thủ tục, phản ánh của từng con số."
+        ),
+        "metrics:index-staff",
+        Action.INDEX_VIEW,
+    ),
+    (
         _("Nhật ký truy cập và thao tác"),
         _("Ai đã xem dữ liệu cá nhân, ai đã thao tác trên hồ sơ và phản ánh."),
         "dossiers:staff-audit",
