@@ -407,13 +407,14 @@ def group_chart(group: index.GroupResult) -> dict:
         "left": BAR_LEFT,
         "track": BAR_WIDTH,
         "value_x": BAR_LEFT + BAR_WIDTH + 6,
+        "none_x": BAR_LEFT + 8,
     }
 
 
 TREND_HEIGHT = 150
 TREND_TOP = 18
 TREND_LEFT = 28
-TREND_STEP = 26
+TREND_STEP = 28
 
 
 def trend_chart(points: list[tuple[str, Decimal]]) -> dict:
@@ -425,8 +426,8 @@ def trend_chart(points: list[tuple[str, Decimal]]) -> dict:
         x = TREND_LEFT + n * TREND_STEP
         bars.append(
             {
-                "x": x + 3,
-                "mid": x + 13,
+                "x": x + 4,
+                "mid": x + 14,
                 "y": round(TREND_TOP + plot - height, 1),
                 "height": height,
                 "label": label,

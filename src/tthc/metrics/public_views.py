@@ -52,14 +52,15 @@ def _groups(result) -> list[dict]:
     ]
 
 
-def _trend(agency_id: int | None) -> list[dict]:
+def _trend(agency_id: int | None, end) -> list[dict]:
+    """The total month by month, the 12 months ending with the chosen period's."""
     rows = []
-    for choice in public.last_months(12):
+    for choice in public.last_months(12, end):
         total = public.totals(choice.period).get(agency_id, 0)
         rows.append(
             {
                 "label": choice.label,
-                "short": f"T{choice.period.start.month}",
+                "short": f"{choice.period.start:%m/%y}",
                 "total": total,
                 "value": public.vn(total),
             }
@@ -87,7 +88,7 @@ def index_page(request, code: str | None = None):
             for rank in ranks:
                 if rank.agency.pk == agency.pk:
                     own_rank = {"rank": rank, "of": len(ranks), "kind": kind}
-    trend = _trend(agency.pk if agency else None)
+    trend = _trend(agency.pk if agency else None, choice.period.end)
     return render(
         request,
         "metrics/public/index.html",
