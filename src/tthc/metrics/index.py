@@ -795,27 +795,27 @@ def _feedback_item(row: dict, counted: bool, reason: str) -> Item:
     return Item("feedback", f.code, f.title, f.agency.name, counted, reason)
 
 
-def _items_51(scope: Scope) -> list[Item]:
+def _items_51(scope: Scope, rows: list[dict] | None = None) -> list[Item]:
     return [
         _feedback_item(
             r,
             r["feedback"].category == FeedbackCategory.REGULATION,
             str(FeedbackCategory(r["feedback"].category).label),
         )
-        for r in _feedback_rows(scope)
+        for r in (_feedback_rows(scope) if rows is None else rows)
     ]
 
 
-def _items_52(scope: Scope) -> list[Item]:
+def _items_52(scope: Scope, rows: list[dict] | None = None) -> list[Item]:
     return [
         _feedback_item(r, not r["overdue"], "Quá hạn xử lý" if r["overdue"] else "Đúng hạn")
-        for r in _feedback_rows(scope)
+        for r in (_feedback_rows(scope) if rows is None else rows)
     ]
 
 
-def _items_53(scope: Scope) -> list[Item]:
+def _items_53(scope: Scope, rows: list[dict] | None = None) -> list[Item]:
     items = []
-    for r in _feedback_rows(scope):
+    for r in _feedback_rows(scope) if rows is None else rows:
         terms = [
             label
             for flag, label in (
@@ -831,7 +831,7 @@ def _items_53(scope: Scope) -> list[Item]:
     return items
 
 
-ITEM_BUILDERS: dict[str, Callable[[Scope], list[Item]]] = {
+ITEM_BUILDERS: dict[str, Callable[..., list[Item]]] = {
     "1.1": _items_11,
     "1.2": _items_12,
     "1.3": _items_13,
@@ -890,6 +890,7 @@ class IndexResult:
 
 def assemble(scope: Scope, dossier: dict[str, tuple[int, int]]) -> IndexResult:
     groups = []
+    feedback = None
     for code, name, max_points in GROUPS:
         results = []
         for indicator in (i for i in INDICATORS if i.group == code):
@@ -897,6 +898,11 @@ def assemble(scope: Scope, dossier: dict[str, tuple[int, int]]) -> IndexResult:
                 figure = Figure(None, None, None, None, available=False)
             elif indicator.kind == "dossier":
                 figure = indicator.score(*dossier[indicator.code])
+            elif indicator.kind == "feedback":
+                if feedback is None:
+                    feedback = _feedback_rows(scope)  # read once for 5.1–5.3
+                items = ITEM_BUILDERS[indicator.code](scope, feedback)
+                figure = indicator.score(*listed_figure(indicator.code, items))
             else:
                 items = ITEM_BUILDERS[indicator.code](scope)
                 figure = indicator.score(*listed_figure(indicator.code, items))
