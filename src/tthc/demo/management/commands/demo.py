@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tthc.content.demo import build_content_demo
+from tthc.demo.history import build_history, summary_line
 from tthc.demo.services import build_demo
 from tthc.plans.demo import build_plan_demo
 
@@ -11,7 +12,7 @@ from tthc.plans.demo import build_plan_demo
 class Command(BaseCommand):
     help = (
         "Tạo (hoặc cập nhật) dữ liệu tỉnh mẫu: đơn vị hành chính, cơ quan, tài khoản, thủ tục, "
-        "tin bài, sự kiện và kế hoạch truyền thông."
+        "tin bài, sự kiện, kế hoạch truyền thông và 12 tháng hồ sơ, phản ánh kiến nghị mẫu."
     )
 
     def handle(self, *args, **options):
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         )
         plan = build_plan_demo()
         self.stdout.write(f"Kế hoạch truyền thông: {plan['title']} ({plan['tasks']} nhiệm vụ).")
+        # After the other steps (procedures, accounts, desks); idempotent: adds nothing when
+        # the history is already there.
+        self.stdout.write(summary_line(build_history()))
         password = os.environ.get("TTHC_DEMO_PASSWORD", "demo-tthc-2025")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {password}):")
         for username, role, agency in accounts:
