@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -49,7 +50,7 @@ def _summary(procedure: Procedure) -> dict:
 )
 @paginate(Pagination)
 def list_procedures(request, filters: Query[ProcedureFilters]):
-    queryset = selectors.procedure_list(
+    queryset = selectors.procedure_search(
         q=filters.q,
         level=filters.level or "",
         field=filters.field,
@@ -64,7 +65,8 @@ class MappedQuerySet:
     """A queryset seen through a function, sliced and counted lazily by the paginator.
 
     A page is read in two steps: the ids of the page (a narrow query, so a deep OFFSET skips
-    index entries instead of joined rows), then those rows with their relations.
+    index entries instead of joined rows), then those rows with their relations. Search
+    results (`search.SearchResults`) do the same themselves, their ids cached.
     """
 
     def __init__(self, queryset, function):
@@ -78,6 +80,8 @@ class MappedQuerySet:
         return self.queryset.count()
 
     def __getitem__(self, item):
+        if not isinstance(self.queryset, QuerySet):  # search results: cached rows
+            return self.queryset.mapped(item, self.function, self.function.__qualname__)
         ids = list(self.queryset.values_list("pk", flat=True)[item])
         rows = self.queryset.order_by().in_bulk(ids)
         return [self.function(rows[pk]) for pk in ids]

@@ -16,12 +16,16 @@ Each word is matched as a prefix, so "khai si" finds "khai sinh" while typing.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     FloatField,
     IntegerField,
@@ -29,9 +33,11 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
+from django.utils import timezone
 
 from tthc.core.text import fold, fold_words
 
@@ -142,7 +148,8 @@ def suggest_similar(queryset: QuerySet, query: str, limit: int = 5) -> QuerySet:
 
 def index_procedure(procedure) -> None:
     """Keep the engine's index in step with the folded columns (SQLite keeps a separate FTS
-    table; PostgreSQL indexes the columns themselves through an expression index)."""
+    table; PostgreSQL indexes the columns themselves through a stored generated column)."""
+    mark_changed()
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
@@ -154,10 +161,183 @@ def index_procedure(procedure) -> None:
 
 
 def unindex_procedure(procedure_id: int) -> None:
+    mark_changed()
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [procedure_id])
+
+
+# --- Ranked results, cached per catalog revision ---------------------------------------------
+#
+# Ranking a common query means ranking all its matches (thousands at 20,000 procedures: "ho"
+# is a prefix of "hồ sơ", in every procedure's steps), 20–60 ms of database work whatever the
+# index; the framework alone answers in under a millisecond. The catalog changes a few times a
+# day, so the first RESULT_DEPTH ids of each (query, filters) and the number of matches are
+# cached under the catalog revision and the day: a search that was made before costs one
+# one-row read of the revision and one query for its page. See docs/decisions/0003-search.md.
+
+RESULT_DEPTH = 100  # pages 1–5 at 20 a page; deeper pages are ranked again on each request
+CACHE_SECONDS = 24 * 3600  # an upper bound: a new revision or a new day replaces every entry
+_REVISION_TABLE = "catalog_catalogrevision"
+
+
+def catalog_revision() -> int:
+    """The number `mark_changed` raises after each committed change (0 without the row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {_REVISION_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _bump_revision() -> None:
+    from tthc.catalog.models import CatalogRevision
+
+    if not CatalogRevision.objects.filter(pk=1).update(number=F("number") + 1):
+        CatalogRevision.objects.bulk_create(
+            [CatalogRevision(pk=1, number=1)], ignore_conflicts=True
+        )
+
+
+def _changes_pending() -> bool:
+    """This transaction changed the catalog and has not committed: what it sees is not what
+    the revision says, so its searches neither read nor fill the cache."""
+    return connection.in_atomic_block and any(
+        entry[1] is _bump_revision for entry in connection.run_on_commit
+    )
+
+
+def mark_changed() -> None:
+    """Say that what searches return may have changed: the revision is raised once, after the
+    current transaction commits (never inside it, so a long import holds no lock that other
+    writers would wait for, and a rolled-back change raises nothing)."""
+    if _changes_pending():
+        return  # already raised when this transaction commits
+    transaction.on_commit(_bump_revision)
+
+
+def _changed(sender, **kwargs) -> None:
+    mark_changed()
+
+
+def connect_signals() -> None:
+    """Saves and deletes outside the services (admin, shell, other apps) raise the revision
+    too; the services also call `mark_changed` for their bulk writes, which send no signal."""
+    from django.db.models.signals import post_delete, post_save
+
+    from tthc.catalog.models import Field, Procedure, ProcedureAgency
+    from tthc.org.models import Agency
+
+    for model in (Procedure, ProcedureAgency, Field, Agency):
+        uid = f"tthc.catalog.search:{model.__name__}"
+        post_save.connect(_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid)
+
+
+def search_key(query: str) -> tuple | None:
+    """What a search depends on in `query` (None: not a search): the code prefix for a code,
+    else the folded words. "ĐĂNG KÝ" and "dang ky" share a key."""
+    query = (query or "").strip()[:500]
+    words = fold_words(query)[:MAX_WORDS]
+    if not words:
+        return None
+    if _CODE_LIKE.match(query):
+        return ("code", query)
+    return ("words", *words)
+
+
+class SearchResults:
+    """The matches of a query, best first, seen as a sequence of Procedures for Django's
+    Paginator and the API's paginator (`count()`, `len()`, slices).
+
+    `rank()` returns the filtered queryset to rank (it runs only on a cache miss: building it
+    may apply due versions); `fetch()` the queryset the page's rows are read from. The count
+    comes from the same query as the ids (a window count), so a fresh search is ranked once.
+    """
+
+    def __init__(self, query: str, *, filters: tuple, rank: Callable[[], QuerySet], fetch):
+        self.query = query
+        self.key = search_key(query)
+        self.filters = filters
+        self._rank = rank
+        self._fetch = fetch
+        self._entry: tuple[int, list[int]] | None = None
+        self._stamp: str | None = None
+
+    def _cache_key(self, *extra) -> str:
+        if self._stamp is None:
+            self._stamp = (
+                f"{catalog_revision()}:{timezone.localdate().isoformat()}:{connection.vendor}"
+            )
+        digest = hashlib.sha256(repr((self.key, self.filters, *extra)).encode()).hexdigest()
+        return f"tthc:search:{self._stamp}:{digest[:32]}"
+
+    def _ranked(self, start: int, stop: int) -> list[int]:
+        queryset = search_procedures(self._rank(), self.query)
+        return list(queryset.values_list("pk", flat=True)[start:stop])
+
+    def _ranked_and_count(self) -> tuple[int, list[int]]:
+        queryset = search_procedures(self._rank(), self.query)
+        if connection.vendor == "sqlite":
+            # bm25() is refused inside a window query ("unable to use function bm25 in the
+            # requested context"): the count is a second query, on a miss only.
+            ids = list(queryset.values_list("pk", flat=True)[:RESULT_DEPTH])
+            return queryset.count(), ids
+        rows = list(
+            queryset.annotate(matches=Window(Count("*"))).values_list("pk", "matches")[
+                :RESULT_DEPTH
+            ]
+        )
+        return (rows[0][1] if rows else 0), [pk for pk, _ in rows]
+
+    def _first(self) -> tuple[int, list[int]]:
+        if self._entry is None and _changes_pending():
+            self._entry = self._ranked_and_count()
+        if self._entry is None:
+            key = self._cache_key()
+            entry = cache.get(key)
+            if entry is None:
+                entry = self._ranked_and_count()
+                cache.set(key, entry, CACHE_SECONDS)
+            self._entry = entry
+        return self._entry
+
+    def count(self) -> int:
+        return self._first()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def ids(self, start: int, stop: int) -> list[int]:
+        if stop <= RESULT_DEPTH:
+            return self._first()[1][start:stop]
+        return self._ranked(start, stop)
+
+    def _bounds(self, item) -> tuple[int, int]:
+        if not isinstance(item, slice) or item.step not in (None, 1):
+            raise TypeError("SearchResults are read by slices")
+        start = item.start or 0
+        return start, item.stop if item.stop is not None else self.count()
+
+    def __getitem__(self, item):
+        ids = self.ids(*self._bounds(item))
+        rows = self._fetch().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def mapped(self, item, function: Callable, name: str) -> list:
+        """`[function(p) for p in self[item]]`, cached like the ids when the slice is within
+        RESULT_DEPTH (`name` says which function; its results must be picklable). Reading the
+        rows through the ORM costs more than the rest of a cached search: the API caches the
+        rows it answers with."""
+        start, stop = self._bounds(item)
+        if stop > RESULT_DEPTH or _changes_pending():
+            return [function(p) for p in self[item]]
+        key = self._cache_key(name, start, stop)
+        rows = cache.get(key)
+        if rows is None:
+            rows = [function(p) for p in self[item]]
+            cache.set(key, rows, CACHE_SECONDS)
+        return rows
 
 
 SQLITE_CREATE = (

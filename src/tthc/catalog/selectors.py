@@ -13,9 +13,45 @@ from tthc.catalog.models import (
     ProcedureVersion,
     PublicationDecision,
 )
-from tthc.catalog.search import search_procedures
+from tthc.catalog.search import SearchResults, search_key, search_procedures
 from tthc.catalog.services import ensure_due_versions_applied
 from tthc.org.models import Agency
+
+
+def _listing() -> QuerySet[Procedure]:
+    """Procedures with what list rows show (no content, no folded text)."""
+    return Procedure.objects.select_related("field", "current_version").defer(
+        "name_folded",
+        "body_folded",
+        "current_version__data",
+        "current_version__source",
+        "current_version__diff",
+    )
+
+
+def _filtered(
+    queryset: QuerySet[Procedure],
+    *,
+    level: str = "",
+    field: int | None = None,
+    agency: str = "",
+    online_level: str = "",
+    status: str = "",
+) -> QuerySet[Procedure]:
+    if level in ("ministry", "province", "commune"):  # indexed flags of the usual levels
+        queryset = queryset.filter(**{f"is_{level}_level": True})
+    elif level:  # "other" has no flag: its name inside the JSON list
+        queryset = queryset.filter(levels__icontains=f'"{level}"')
+    if field:
+        queryset = queryset.filter(field_id=field)
+    if agency:  # a subquery, not a join: no duplicate rows, so no DISTINCT to sort around
+        linked = ProcedureAgency.objects.filter(agency__code=agency).values("procedure_id")
+        queryset = queryset.filter(pk__in=linked)
+    if online_level:
+        queryset = queryset.filter(online_level=online_level)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
 
 
 def procedure_list(
@@ -28,28 +64,46 @@ def procedure_list(
     status: str = "",
 ) -> QuerySet[Procedure]:
     ensure_due_versions_applied()  # a decision that took effect today shows today
-    queryset = Procedure.objects.select_related("field", "current_version").defer(
-        "name_folded",
-        "body_folded",
-        "current_version__data",
-        "current_version__source",
-        "current_version__diff",
+    queryset = _filtered(
+        _listing(),
+        level=level,
+        field=field,
+        agency=agency,
+        online_level=online_level,
+        status=status,
     )
-    if level in ("ministry", "province", "commune"):  # indexed flags of the usual levels
-        queryset = queryset.filter(**{f"is_{level}_level": True})
-    elif level:  # "other" has no flag: its name inside the JSON list
-        queryset = queryset.filter(levels__icontains=f'"{level}"')
-    if field:
-        queryset = queryset.filter(field_id=field)
-    if agency:
-        queryset = queryset.filter(agency_links__agency__code=agency).distinct()
-    if online_level:
-        queryset = queryset.filter(online_level=online_level)
-    if status:
-        queryset = queryset.filter(status=status)
     if q:
         return search_procedures(queryset, q)
     return queryset.order_by("code")
+
+
+def procedure_search(
+    *,
+    q: str,
+    level: str = "",
+    field: int | None = None,
+    agency: str = "",
+    online_level: str = "",
+    status: str = "",
+) -> SearchResults | QuerySet[Procedure]:
+    """`procedure_list(q=…)` for the public search and the API: the same results in the same
+    order, with the ranked ids cached per catalog revision (`search.SearchResults`). A query
+    without words is the plain list."""
+    filters = {
+        "level": level,
+        "field": field,
+        "agency": agency,
+        "online_level": online_level,
+        "status": status,
+    }
+    if search_key(q) is None:
+        return procedure_list(**filters)
+
+    def rank() -> QuerySet[Procedure]:
+        ensure_due_versions_applied()  # a miss: the cached entries of today were made after it
+        return _filtered(Procedure.objects.all(), **filters)
+
+    return SearchResults(q, filters=tuple(filters.items()), rank=rank, fetch=_listing)
 
 
 def procedures_with_details() -> QuerySet[Procedure]:

@@ -364,9 +364,14 @@ def _link_agencies(procedure: Procedure, agencies: list[tuple[Agency, str]]) -> 
     stale = existing - wanted
     for agency_id, role in stale:
         procedure.agency_links.filter(agency_id=agency_id, role=role).delete()
-    ProcedureAgency.objects.bulk_create(
-        [ProcedureAgency(procedure=procedure, agency_id=a, role=r) for a, r in wanted - existing]
-    )
+    if wanted - existing:
+        ProcedureAgency.objects.bulk_create(
+            [
+                ProcedureAgency(procedure=procedure, agency_id=a, role=r)
+                for a, r in wanted - existing
+            ]
+        )
+        search.mark_changed()  # bulk_create sends no signal; the agency filter of searches
 
 
 # --- Catalog management (procedure-control office) ------------------------------------------

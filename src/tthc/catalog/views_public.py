@@ -192,7 +192,7 @@ def search(request):
     except ValueError:
         field_id = None
     agency = request.GET.get("agency", "")[:40]
-    queryset = selectors.procedure_list(
+    queryset = selectors.procedure_search(
         q=query, level=level, field=field_id, agency=agency, online_level=online_level
     )
     page = _page(request, queryset, fold_words(query))
