@@ -48,6 +48,7 @@ from django.utils import timezone
 
 from tthc.catalog.models import OnlineLevel, Procedure
 from tthc.catalog.models import Status as ProcedureStatus
+from tthc.core import lookupcode
 from tthc.core.text import fold, normalize_space
 from tthc.dossiers import codes, deadlines, routing, selectors
 from tthc.dossiers.models import (
@@ -1284,6 +1285,7 @@ def feedback_rows(plan: FeedbackPlan, *, code: str, now: datetime, staff: dict, 
         sender_phone=plan.sender_phone,
         sender_email=plan.sender_email,
         sender_address=plan.sender_address,
+        lookup_secret=lookupcode.new_code(),
         submitted_at=_utc(plan.submitted_at),
         status=FStatus.WAITING,
         created_by_id=control if entered else None,

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tthc.content.demo import build_content_demo
 from tthc.demo.history import build_history, summary_line
 from tthc.demo.services import build_demo
+from tthc.metrics.facts import refresh_all
 from tthc.plans.demo import build_plan_demo
 
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         # After the other steps (procedures, accounts, desks); idempotent: adds nothing when
         # the history is already there.
         self.stdout.write(summary_line(build_history()))
+        # The index 766, report 06 and the late lists read the facts of every dossier.
+        self.stdout.write(f"Số liệu chỉ số 766: {refresh_all():,} hồ sơ.".replace(",", "."))
         password = os.environ.get("TTHC_DEMO_PASSWORD", "demo-tthc-2025")
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {password}):")
         for username, role, agency in accounts:
