@@ -198,3 +198,16 @@ def test_day_totals_follow_the_facts(book, specialist, travel):
     after = figure(march, "2.1")
     assert after.denominator == before.denominator
     assert daily.rebuild() and figure(march, "2.1") == after  # a full rebuild agrees
+
+
+def test_a_running_period_judges_open_dossiers_now(received, travel):
+    # Received 22/1, due 5/2; on 3/2 February is running: the dossier is within time today,
+    # whatever may happen before 28/2.
+    travel(2025, 1, 22, 10)
+    received()
+    travel(2025, 2, 3, 12)
+    facts.refresh_all()
+    got = figure(FEBRUARY, "2.1")
+    assert (got.numerator, got.denominator) == (1, 1)
+    row = index.items(index.Scope.of(FEBRUARY), "2.1").get()
+    assert index.dossier_reason(row, "2.1", FEBRUARY).endswith("còn trong hạn")

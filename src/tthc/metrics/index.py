@@ -73,6 +73,12 @@ class Period:
         )
 
     @property
+    def judged_at(self) -> datetime:
+        """When the dossiers open at the period's end are judged: its end, or now while the
+        period runs (nobody knows yet whether they will be late on its last day)."""
+        return min(self.high, timezone.now())
+
+    @property
     def label(self) -> str:
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
@@ -314,7 +320,7 @@ def pending_within_time(end: datetime) -> Q:
 def _counted_21(p: Period) -> Q:
     """2.1 (DOMAIN §8): finished in the period early or on time; or not finished at its end
     and within time then (`pending_within_time`)."""
-    end = p.high
+    end = p.judged_at
     finished = Q(finished_at__lte=end)
     return (finished & daily.COUNTED["2.1"]) | (~finished & pending_within_time(end))
 
@@ -327,7 +333,7 @@ def _pending(end: datetime) -> Q:
 
 
 def _base_21(p: Period) -> Q:
-    return (_finished_in(p) & daily.BASE["2.1"]) | _pending(p.high)
+    return (_finished_in(p) & daily.BASE["2.1"]) | _pending(p.judged_at)
 
 
 def _anchored(anchor: str, code: str) -> Callable[[Period], Q]:
@@ -433,7 +439,9 @@ def dossier_figures(scope: Scope) -> dict[str, tuple[int, int]]:
     p = scope.period
     day = daily.sums(p.start, p.end, scope.agency_ids)
     pending = (
-        _pending_facts(p.high).filter(fact_scope(scope)).aggregate(**_pending_aggregates(p.high))
+        _pending_facts(p.judged_at)
+        .filter(fact_scope(scope))
+        .aggregate(**_pending_aggregates(p.judged_at))
     )
     codes = complained_codes(p)
     complaints = _complaints(p, codes).filter(fact_scope(scope)).count() if codes else 0
@@ -445,9 +453,9 @@ def dossier_figures_by_agency(period: Period) -> dict[int, dict[str, tuple[int, 
     days = daily.sums(period.start, period.end, by_agency=True)
     pending = {
         row.pop("resolving_agency_id"): row
-        for row in _pending_facts(period.high)
+        for row in _pending_facts(period.judged_at)
         .values("resolving_agency_id")
-        .annotate(**_pending_aggregates(period.high))
+        .annotate(**_pending_aggregates(period.judged_at))
         .order_by()
     }
     codes = complained_codes(period)
@@ -524,7 +532,7 @@ def _d(moment) -> str:
 
 def dossier_reason(fact: DossierFact, code: str, period: Period) -> str:
     """Why the dossier counts (or not) in the indicator, in the words of a control officer."""
-    end = period.high
+    end = period.judged_at
     if code in ("2.1", "5.4"):
         finished = fact.finished_at is not None and fact.finished_at <= end
         if finished:
@@ -771,7 +779,7 @@ def _feedback_rows(scope: Scope) -> list[dict]:
     """Each feedback of the period with the terms of DOMAIN §6's satisfaction rate it falls
     in: overdue (a limit missed, or running and passed at the period end), majority-dislike,
     repeated."""
-    when = min(timezone.now(), scope.period.high)
+    when = scope.period.judged_at
     rows = _feedback(scope).annotate(
         likes=Count("votes", filter=Q(votes__value=Vote.LIKE)),
         dislikes=Count("votes", filter=Q(votes__value=Vote.DISLIKE)),
