@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tthc.content.demo import build_content_demo
+from tthc.demo.decisions import build_decisions
 from tthc.demo.history import build_history, summary_line
 from tthc.demo.services import build_demo
 from tthc.metrics.facts import refresh_all
@@ -35,6 +36,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Kế hoạch truyền thông: {plan['title']} ({plan['tasks']} nhiệm vụ).")
         # After the other steps (procedures, accounts, desks); idempotent: adds nothing when
         # the history is already there.
+        decisions = build_decisions()
+        if decisions:
+            self.stdout.write(f"Quyết định công bố TTHC mẫu: {decisions}.")
         self.stdout.write(summary_line(build_history()))
         # The index 766, report 06 and the late lists read the facts of every dossier.
         self.stdout.write(f"Số liệu chỉ số 766: {refresh_all():,} hồ sơ.".replace(",", "."))
