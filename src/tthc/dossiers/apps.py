@@ -6,12 +6,17 @@ class DossiersConfig(AppConfig):
     verbose_name = "Hồ sơ một cửa"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from tthc.org import home
         from tthc.workdays.registry import DeadlineSource, register
 
-        from . import checks, deadlines, selectors, services, staff_views
+        from . import checks, deadlines, queue_triggers, selectors, services, staff_views
 
         home.register(staff_views.home_panel)
+        # The queue copies on DossierAgency are kept by triggers (decision 0011): back after
+        # every migrate, also when a later migration rebuilt a table on SQLite.
+        post_migrate.connect(queue_triggers.on_post_migrate, sender=self)
         checks.register_checks()
 
         # A calendar change recomputes the open dossiers' deadlines with the resolving agency's

@@ -52,6 +52,10 @@ FINISHED_STATUSES = (
     Status.RESOLVED,
     Status.RETURNED,
 )
+# The staff queues' groups: the clock runs (received, processing, awaiting payment); the
+# dossier is over for the desk (returned, refused, withdrawn, stopped: tab “Đã trả, kết thúc”).
+RUNNING_STATUSES = (2, 4, 6)
+DONE_STATUSES = (3, 7, 8, 10)
 
 
 class ApplicantKind(models.TextChoices):
@@ -153,6 +157,18 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             models.Index(fields=["current_agency", "status"], name="dossier_agency_status"),
+            # The province-wide queues (tthc.dossiers.queues): the running tabs by deadline and
+            # the finished tab newest first, read in index order and stopped after a page.
+            models.Index(
+                fields=["due_at", "id"],
+                name="dossier_running_due",
+                condition=models.Q(status__in=RUNNING_STATUSES),
+            ),
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="dossier_done_submitted",
+                condition=models.Q(status__in=DONE_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -178,6 +194,14 @@ class DossierAgency(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="involvements")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     role = models.CharField("vai trò", max_length=20, choices=Involvement.choices)
+    # Copies of the dossier's status, deadline and submission time, so that one agency's queue
+    # is a range of one index (tthc.dossiers.queues, decision 0011). Kept by the database's
+    # triggers (tthc.dossiers.queue_triggers) on every insert here and every change of the
+    # dossier, whoever writes (services, bulk_create, SQL); never written by the application.
+    # 0 = not derived yet (rows loaded with triggers off: `queue_triggers.resync()`).
+    status = models.PositiveSmallIntegerField("trạng thái hồ sơ", db_default=0, editable=False)
+    due_at = models.DateTimeField("hạn giải quyết", null=True, editable=False)
+    submitted_at = models.DateTimeField("thời điểm nộp", null=True, editable=False)
 
     class Meta:
         verbose_name = "cơ quan liên quan đến hồ sơ"
@@ -187,7 +211,24 @@ class DossierAgency(models.Model):
                 fields=["dossier", "agency", "role"], name="one_involvement_per_role"
             )
         ]
-        indexes = [models.Index(fields=["agency", "dossier"], name="dossier_agency_lookup")]
+        indexes = [
+            models.Index(fields=["agency", "dossier"], name="dossier_agency_lookup"),
+            # One agency's queue: counts of every open tab from one range, single-status tabs
+            # in deadline order; running tabs by deadline; the finished tab newest first.
+            models.Index(
+                fields=["agency", "status", "due_at", "dossier"], name="dossier_agency_queue"
+            ),
+            models.Index(
+                fields=["agency", "due_at", "dossier"],
+                name="dossier_agency_running",
+                condition=models.Q(status__in=RUNNING_STATUSES),
+            ),
+            models.Index(
+                fields=["agency", "submitted_at", "dossier"],
+                name="dossier_agency_done",
+                condition=models.Q(status__in=DONE_STATUSES),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.agency_id} {self.role}"
