@@ -356,8 +356,9 @@ def due_soon_limit(now: datetime | None = None) -> datetime:
 
 
 def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
-    """One tab of the staff queue, restricted to the user's agencies; a flat number of
-    queries whatever the page size (everything shown is joined)."""
+    """One tab of the staff queue, restricted to the user's agencies: the definition of the
+    tab, every row. The pages and the API read `tthc.dossiers.queues.page` (keyset pages over
+    index ranges, the same rows in the same order) and `queue_counts`."""
     from django.utils import timezone
 
     now = now or timezone.now()
@@ -388,8 +389,12 @@ def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
     return rows.filter(status__in=_RUNNING).order_by("due_at", "pk")
 
 
-def queue_counts(user, *, now: datetime | None = None) -> dict[str, int]:
-    return {tab: queue(user, tab, now=now).count() for tab in QUEUE_TABS}
+def queue_counts(user, *, now: datetime | None = None, agencies=...) -> dict[str, int]:
+    """Every tab's count in one query (`queues.counts`: “da-xong” capped at
+    `queues.DONE_COUNT_CAP` + 1, meaning more)."""
+    from tthc.dossiers import queues
+
+    return queues.counts(user, now=now, agencies=agencies)
 
 
 # The queues a reception desk watches, shown as counts on the staff home and the queue page.
@@ -399,10 +404,8 @@ DESK_SUMMARY = ("moi", "sap-den-han", "qua-han", "bo-sung", "cho-tra")
 def desk_summary(user, *, now: datetime | None = None) -> list[dict]:
     """Counts of the desk's queues (new online, due soon, overdue, waiting for a supplement,
     ready to return) over the dossiers the user sees."""
-    return [
-        {"tab": tab, "label": QUEUE_TABS[tab], "count": queue(user, tab, now=now).count()}
-        for tab in DESK_SUMMARY
-    ]
+    counts = queue_counts(user, now=now)
+    return [{"tab": tab, "label": QUEUE_TABS[tab], "count": counts[tab]} for tab in DESK_SUMMARY]
 
 
 def with_time_left(dossiers, *, now: datetime | None = None) -> list[Dossier]:

@@ -11,14 +11,12 @@ Errors: `{"detail", "code", "field"}` (`tthc.core.api.ErrorOut`) with 400 (unrea
 from datetime import datetime
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
-from ninja.pagination import paginate
+from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
-from tthc.catalog.api import MappedQuerySet
-from tthc.core.api import STAFF_ERRORS, Pagination, errors
+from tthc.core.api import MAX_PAGE, MAX_PAGE_SIZE, STAFF_ERRORS, errors
 from tthc.core.errors import NotFound, PermissionDenied, ValidationError
-from tthc.dossiers import forms_pdf, selectors, services
+from tthc.dossiers import forms_pdf, queues, selectors, services
 from tthc.dossiers.models import Channel, Dossier, Status
 from tthc.dossiers.personal import applicant_view
 from tthc.dossiers.schemas import ApplicantOut
@@ -52,6 +50,28 @@ class QueueRowOut(Schema):
 
 class QueueFilters(Schema):
     tab: str = ""
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Trang, từ 1 (chi phí tăng theo trang)")
+    page_size: int = Field(
+        20, ge=1, le=MAX_PAGE_SIZE, description=f"Số dòng mỗi trang (tối đa {MAX_PAGE_SIZE})"
+    )
+    cursor: str | None = Field(
+        None,
+        max_length=40,
+        description="`next` của trang trước: trang tiếp theo, chi phí không đổi (thay `page`)",
+    )
+
+
+class QueuePageOut(Schema):
+    items: list[QueueRowOut]
+    count: int = Field(
+        description=(
+            "Số hồ sơ của thẻ: chính xác với các thẻ đang xử lý; với `da-xong` chính xác đến "
+            f"{queues.DONE_COUNT_CAP}, {queues.DONE_COUNT_CAP + 1} nghĩa là nhiều hơn"
+        )
+    )
+    next: str | None = Field(
+        description="Con trỏ của trang sau (tham số `cursor`); null ở trang cuối"
+    )
 
 
 def _row(dossier: Dossier) -> dict:
@@ -75,14 +95,16 @@ def _row(dossier: Dossier) -> dict:
 
 @router.get(
     "dossiers",
-    response={200: list[QueueRowOut], **errors(*STAFF_ERRORS)},
+    response={200: QueuePageOut, **errors(*STAFF_ERRORS)},
     summary="Hàng đợi hồ sơ của cán bộ",
 )
-@paginate(Pagination)
 def staff_queue(request, filters: Query[QueueFilters]):
     """One tab of the staff queue (the tabs of the staff page: `moi`, `dang-xu-ly`,
     `sap-den-han`, `qua-han`, `bo-sung`, `cho-tra`, `da-xong`, `cua-toi`), restricted
-    to the user's agencies, `page` / `page_size` (at most 100) as the catalog."""
+    to the user's agencies, in the page's order. `page_size` rows (at most 100); the next page
+    with `cursor` = the answer's `next` (constant cost, the way to walk a tab), or with `page`
+    (from 1; each page further costs more). `count` is the tab's count as the staff page
+    shows it: exact, except `da-xong`, exact up to 1000 (1001: more)."""
     user = request.auth
     if not can_somewhere(user, Policy.DOSSIER_VIEW):
         raise PermissionDenied(DENIED_MESSAGES[Policy.DOSSIER_VIEW])
@@ -91,7 +113,22 @@ def staff_queue(request, filters: Query[QueueFilters]):
         raise ValidationError("Thẻ hàng đợi không hợp lệ.", field="tab")
     if not tab:
         tab = "moi" if can_somewhere(user, Policy.DOSSIER_RECEIVE) else "dang-xu-ly"
-    return MappedQuerySet(selectors.queue(user, tab, now=timezone.now()), _row)
+    now = timezone.now()
+    agencies = selectors.staff_agencies(user)
+    page = queues.page(
+        user,
+        tab,
+        size=filters.page_size,
+        after=filters.cursor,
+        offset=0 if filters.cursor else (filters.page - 1) * filters.page_size,
+        now=now,
+        agencies=agencies,
+    )
+    return {
+        "items": [_row(dossier) for dossier in page.rows],
+        "count": selectors.queue_counts(user, now=now, agencies=agencies)[tab],
+        "next": page.next_cursor,
+    }
 
 
 class AttachmentOut(Schema):

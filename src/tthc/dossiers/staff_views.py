@@ -21,7 +21,7 @@ from tthc.catalog.selectors import procedure_list
 from tthc.core import uploads
 from tthc.core.dates import parse_date
 from tthc.core.errors import ApplicationError, PermissionDenied, ValidationError
-from tthc.dossiers import forms_pdf, pdf, processes, routing, selectors, services
+from tthc.dossiers import forms_pdf, pdf, processes, queues, routing, selectors, services
 from tthc.dossiers.forms import DOCUMENT_FORMS, ReceptionForm
 from tthc.dossiers.models import (
     OPEN_STATUSES,
@@ -63,12 +63,20 @@ def queue(request):
     if tab not in selectors.QUEUE_TABS:
         tab = "moi" if can_somewhere(request.user, Policy.DOSSIER_RECEIVE) else "dang-xu-ly"
     now = timezone.now()
-    page = Paginator(selectors.queue(request.user, tab, now=now), PAGE_SIZE).get_page(
-        request.GET.get("trang")
+    agencies = selectors.staff_agencies(request.user)
+    # Keyset pages (decision 0011): `sau` = after this row, `truoc` = before it; plain links.
+    page = queues.page(
+        request.user,
+        tab,
+        size=PAGE_SIZE,
+        after=(request.GET.get("sau") or "")[:40] or None,
+        before=(request.GET.get("truoc") or "")[:40] or None,
+        now=now,
+        agencies=agencies,
     )
-    counts = selectors.queue_counts(request.user, now=now)
-    tabs = [(key, label, counts[key]) for key, label in selectors.QUEUE_TABS.items()]
-    rows = selectors.with_time_left(page.object_list, now=now)
+    counts = selectors.queue_counts(request.user, now=now, agencies=agencies)
+    tabs = [(key, label, _count_text(counts[key])) for key, label in selectors.QUEUE_TABS.items()]
+    rows = selectors.with_time_left(page.rows, now=now)
     return render(
         request,
         "dossiers/staff/queue.html",
@@ -80,7 +88,11 @@ def queue(request):
             "rows": rows,
             "summary_panel": {
                 "summary": [
-                    {"tab": key, "label": selectors.QUEUE_TABS[key], "count": counts[key]}
+                    {
+                        "tab": key,
+                        "label": selectors.QUEUE_TABS[key],
+                        "count": _count_text(counts[key]),
+                    }
                     for key in selectors.DESK_SUMMARY
                 ]
             },
@@ -89,6 +101,13 @@ def queue(request):
             "may_receive": can_somewhere(request.user, Policy.DOSSIER_RECEIVE),
         },
     )
+
+
+def _count_text(count: int) -> str:
+    """A tab's count as shown: “1.000+” above the cap of the finished tab."""
+    if count > queues.DONE_COUNT_CAP:
+        return f"{queues.DONE_COUNT_CAP:,}+".replace(",", ".")
+    return f"{count:,}".replace(",", ".")
 
 
 @login_required
