@@ -60,6 +60,8 @@ test-pg: $(STAMP) system-deps node_modules/axe-core/axe.min.js
 
 bench: setup
 	$(BIN)/python bench/run.py
+	# Staff queues, lookup, intake at 1M dossiers on PostgreSQL (skipped when unreachable).
+	$(BIN)/python bench/bench_dossiers.py
 
 # Fault test (docs/operations.md): gunicorn + db_worker on PostgreSQL, kill -9 and a PostgreSQL
 # restart under 50 concurrent submitters. Restarts the machine's PostgreSQL: not run by CI.
