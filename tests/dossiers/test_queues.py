@@ -2,7 +2,7 @@
 DossierAgency, keyset pages equal to the tab's definition (`selectors.queue`), the counts of
 every tab in one query, and a number of queries that does not grow with the rows."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -222,3 +222,17 @@ def test_the_api_walks_with_the_next_cursor(client, mixed, viewers):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/staff/dossiers"]["get"]
     assert {"tab", "page", "page_size", "cursor"} <= {p["name"] for p in operation["parameters"]}
+
+
+def test_time_left_uses_an_agencys_own_calendar(received, department, travel):
+    from tthc.workdays.models import CalendarOverride
+
+    travel(2025, 1, 22, 10)
+    dossier = received()  # due 05/02/2025 17:00 (after the Tết days off)
+    travel(2025, 2, 3, 10)
+    before = selectors.with_time_left([Dossier.objects.get(pk=dossier.pk)])[0].time_left
+    CalendarOverride.objects.create(
+        date=date(2025, 2, 4), is_working=False, name="Nghỉ", agency=department
+    )
+    after = selectors.with_time_left([Dossier.objects.get(pk=dossier.pk)])[0].time_left
+    assert after == {"late": False, "days": before["days"] - 1}

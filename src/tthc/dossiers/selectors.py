@@ -410,24 +410,37 @@ def desk_summary(user, *, now: datetime | None = None) -> list[dict]:
 
 def with_time_left(dossiers, *, now: datetime | None = None) -> list[Dossier]:
     """Set `time_left` on each running dossier: working days left before its deadline, or
-    late after it, on the resolving agency's calendar (one calendar per agency of the page)."""
+    late after it, on the resolving agency's calendar (the province's for every agency without
+    overrides of its own: one query finds those with some, one calendar each)."""
     from django.utils import timezone
 
+    from tthc.workdays.models import CalendarOverride
     from tthc.workdays.selectors import calendar_for
 
     now = now or timezone.now()
     today = to_local(now).date()
-    calendars: dict[int, object] = {}
+    calendars: dict[int | None, object] = {}
     rows = list(dossiers)
+    running = {d.resolving_agency_id for d in rows if d.due_at is not None and d.status in _RUNNING}
+    # An agency without overrides of its own has the province's calendar: one calendar (and
+    # one query) for all of them, whatever the number of agencies on the page.
+    own = (
+        set(
+            CalendarOverride.objects.filter(agency_id__in=running)
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
+        if running
+        else set()
+    )
     for dossier in rows:
         dossier.time_left = None
         if dossier.due_at is None or dossier.status not in _RUNNING:
             continue
-        calendar = calendars.get(dossier.resolving_agency_id)
+        key = dossier.resolving_agency_id if dossier.resolving_agency_id in own else None
+        calendar = calendars.get(key)
         if calendar is None:
-            calendar = calendars[dossier.resolving_agency_id] = calendar_for(
-                dossier.resolving_agency_id
-            )
+            calendar = calendars[key] = calendar_for(key)
         due_day = to_local(dossier.due_at).date()
         if dossier.due_at < now:
             days = max(1, calendar.working_days_between(due_day, today))
