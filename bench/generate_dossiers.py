@@ -990,6 +990,11 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     build_day_totals()
+    from tthc.dossiers import queue_triggers
+
+    started = time.perf_counter()
+    synced = queue_triggers.resync(connection)  # the COPY ran with the triggers off
+    print(f"  queue copies: {synced:,} rows in {time.perf_counter() - started:.0f} s", flush=True)
     started = time.perf_counter()
     connection.close()
     import psycopg
