@@ -112,7 +112,7 @@ def _postgres(queryset: QuerySet, words: list[str]):
     # Folded words are made of \w characters only, so they cannot inject tsquery operators.
     tsquery = " & ".join(f"{w}:*" for w in words)
     # `search_vector` is a stored generated column (name weighted A, body B) with a GIN index,
-    # created by migration 0004 on PostgreSQL only.
+    # created by migration 0002 on PostgreSQL only.
     matched = RawSQL(
         f"{_PG_VECTOR} @@ to_tsquery('simple', %s)", [tsquery], output_field=BooleanField()
     )
