@@ -7,7 +7,8 @@
 1. Makes sure a generated catalog exists (bench/generate.py; kept between runs).
 2. Starts gunicorn (gthread, 2 workers × 4 threads) on a free port of 127.0.0.1 against it.
 3. Drives each endpoint with C keep-alive clients for D seconds (after a short warm-up):
-   /healthz (the framework floor), search, detail, plain listing.
+   /healthz (the framework floor), search, detail, plain listing, the procedure page (HTML)
+   and its posting-sheet PDF.
 4. Stops gunicorn (also on Ctrl-C or error), runs bench/bench_deadlines.py,
    bench/bench_visits.py (the cost of visitor counting) and bench/bench_index.py (the index 766
    at 1M dossiers on PostgreSQL, skipped when PostgreSQL is not reachable; --no-index).
@@ -509,11 +510,19 @@ def endpoints(codes: list[str], page_size: int):
         label = f"pages {fifth * pages // 5 + 1}–{(fifth + 1) * pages // 5}"
         return f"/api/v1/procedures?page={page}&page_size={page_size}", label
 
+    def procedure_page(rng):  # the public HTML page of a procedure
+        return f"/thu-tuc/{quote(rng.choice(codes))}/", "page"
+
+    def posting_pdf(rng):  # its A4 posting sheet (WeasyPrint, cached per version and process)
+        return f"/niem-yet/thu-tuc/{quote(rng.choice(codes))}.pdf", "pdf"
+
     return [
         ("healthz", "/healthz (floor)", floor),
         ("search", f"/api/v1/procedures?q=…&page_size={page_size}", search),
         ("detail", "/api/v1/procedures/<code>", detail),
         ("list", f"/api/v1/procedures?page=N&page_size={page_size}", listing),
+        ("page", "/thu-tuc/<code>/ (HTML)", procedure_page),
+        ("pdf", "/niem-yet/thu-tuc/<code>.pdf", posting_pdf),
     ]
 
 
@@ -582,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("BENCH_DATABASE_URL", ""),
         help="PostgreSQL database to use (default: $BENCH_DATABASE_URL, else a SQLite file)",
     )
-    parser.add_argument("--only", nargs="*", help="endpoints: healthz search detail list")
+    parser.add_argument("--only", nargs="*", help="endpoints: healthz search detail list page pdf")
     parser.add_argument(
         "--no-deadlines", action="store_true", help="skip bench_deadlines.py and bench_visits.py"
     )
@@ -637,7 +646,7 @@ def main(argv: list[str] | None = None) -> int:
         server.start()
         # Search last: when a slow request outlives its run, the server is restarted so that
         # the abandoned work does not weigh on the next endpoint's figures.
-        order = ["healthz", "detail", "list", "search"]
+        order = ["healthz", "detail", "list", "page", "pdf", "search"]
         selected = sorted(
             (e for e in endpoints(codes, args.page_size) if not args.only or e[0] in args.only),
             key=lambda e: order.index(e[0]),
@@ -699,7 +708,11 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInterrupted: stopping gunicorn.", file=sys.stderr)
     finally:
         server.stop()
-    rows.sort(key=lambda row: ["healthz", "search", "detail", "list"].index(row["endpoint"]))
+    rows.sort(
+        key=lambda row: ["healthz", "search", "detail", "list", "page", "pdf"].index(
+            row["endpoint"]
+        )
+    )
     floor_rps = next((r["throughput_rps"] for r in rows if r["endpoint"] == "healthz"), None)
     for row in rows:
         row["ratio_to_floor"] = row["throughput_rps"] / floor_rps if floor_rps else None
