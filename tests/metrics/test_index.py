@@ -183,9 +183,7 @@ def test_drill_down_of_the_average_time_lists_the_resolved_dossiers(book):
 
 def test_rankings_add_up_to_the_province(book):
     by_agency = index.dossier_figures_by_agency(FEBRUARY)
-    assert index.add_figures(by_agency.values()) == index.dossier_figures(
-        index.Scope.of(FEBRUARY)
-    )
+    assert index.add_figures(by_agency.values()) == index.dossier_figures(index.Scope.of(FEBRUARY))
 
 
 def test_day_totals_follow_the_facts(book, specialist, travel):
@@ -211,3 +209,29 @@ def test_a_running_period_judges_open_dossiers_now(received, travel):
     assert (got.numerator, got.denominator) == (1, 1)
     row = index.items(index.Scope.of(FEBRUARY), "2.1").get()
     assert index.dossier_reason(row, "2.1", FEBRUARY).endswith("còn trong hạn")
+
+
+def test_satisfaction_with_dossiers(book, officer, travel):
+    """5.4 = 100 % − (late rate + rate with feedback or dislike) over February's finished
+    dossiers A, B, C, D, E, K: C and E late; A and C rated unsatisfied; feedback about B. C is
+    subtracted twice, as the formula reads: 6 − 2 − 2 − 1 = 1."""
+    from tests.feedback.conftest import feedback_input
+    from tthc.feedback import services as feedback_services
+
+    travel(2025, 2, 10, 9)
+    for letter in "AC":
+        dossier = services.return_result(user=officer, dossier=book[letter])
+        services.rate(
+            dossier=dossier, verify=dossier.lookup_secret, satisfied=False, comment="Chờ lâu"
+        )
+    feedback_services.submit(data=feedback_input(dossier_code=book["B"].code), ip="203.0.113.5")
+    travel(2025, 3, 3, 9)
+    facts.refresh_all()
+    got = figure(FEBRUARY, "5.4")
+    assert (got.numerator, got.denominator) == (1, 6)
+    assert got.rate == Decimal("16.67") and got.points == Decimal("1.11")  # 90 % threshold
+    rows = list(index.items(index.Scope.of(FEBRUARY), "5.4"))
+    assert len(rows) - sum(r.deductions for r in rows) == got.numerator
+    reasons = {r.dossier.code: index.dossier_reason(r, "5.4", FEBRUARY) for r in rows}
+    assert "người dân không hài lòng" in reasons[book["A"].code]
+    assert "có phản ánh, kiến nghị về hồ sơ" in reasons[book["B"].code]
