@@ -6,6 +6,7 @@ visitor likes it once."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.shots import Shots
 from tests.factories import AgencyFactory, MembershipFactory
@@ -69,11 +70,11 @@ def test_submit_handle_publish_archive_like(live_server, page, officer):
     _login(page, "kiemsoat")
     page.get_by_role("link", name=code).click()
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
-    assert page.locator(".messages li.success").is_visible()
+    expect(page.locator(".messages li.success")).to_be_visible()
     page.select_option("select[name=to_agency]", label="Sở Tư pháp")
     page.fill("#note-transfer", "Thuộc thẩm quyền của Sở Tư pháp (đăng ký hộ tịch).")
     page.get_by_role("button", name="Chuyển cơ quan có thẩm quyền").click()
-    assert page.locator(".messages li.success").is_visible()
+    expect(page.locator(".messages li.success")).to_be_visible()
     page.get_by_role("button", name="Đăng xuất").click()
 
     # the department's specialist starts handling it and drafts the answer
@@ -82,7 +83,7 @@ def test_submit_handle_publish_archive_like(live_server, page, officer):
     page.get_by_role("link", name=code).click()
     assert page.get_by_role("button", name="Duyệt câu trả lời").count() == 0
     page.get_by_role("button", name="Giao xử lý", exact=True).click()
-    assert page.locator(".messages li.success").is_visible()
+    expect(page.locator(".messages li.success")).to_be_visible()
     page.fill(
         "textarea[name=answer]",
         "Từ ngày 01/01/2023 sổ hộ khẩu không còn giá trị; cơ quan đăng ký hộ tịch không được "

@@ -140,7 +140,7 @@ def test_every_public_page_type_is_accessible(live_server, page, demo_province, 
     page.get_by_role("button", name="Đổi").click()
     page.wait_for_url("**/thu-tuc/1.001193/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Required documents").is_visible()
+    assert page.get_by_role("heading", name="Required documents", exact=True).is_visible()
     axe(page, "english procedure")
     page.set_viewport_size({"width": 1280, "height": 900})
     shots.take(page, "14-procedure-english")
