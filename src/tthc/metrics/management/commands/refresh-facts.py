@@ -13,8 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="tính lại cho mọi hồ sơ")
 
     def handle(self, *args, **options):
-        if options["all"]:
-            written = facts.refresh_all()
-        else:
-            written = facts.refresh_changed().dossiers
+        written = facts.refresh_all() if options["all"] else facts.refresh_changed().dossiers
         self.stdout.write(f"Đã cập nhật số liệu của {written} hồ sơ.")
