@@ -12,6 +12,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from tthc.core import uploads
 from tthc.core.models import User
@@ -559,3 +560,19 @@ def test_fake_ids_are_valid_and_recognisable():
         birth = date(rng.randint(1940, 2007), 5, 5)
         value = history.fake_citizen_id(rng, birth, rng.random() < 0.5)
         assert validate_citizen_id(value, birth) == value and value[6:8] == "99"
+
+
+@pytest.mark.django_db
+def test_the_worker_sends_nothing_for_the_history(built):
+    """The year's messages count as sent: the worker's recovery finds nothing to send."""
+    from tthc.dossiers import notifications
+    from tthc.dossiers.models import Notification
+
+    recent = DossierEvent.objects.filter(
+        action__in=list(notifications.KINDS),
+        at__gte=timezone.now() - notifications.RESUME_WINDOW,
+    )
+    assert recent.exists()
+    assert not recent.filter(notifications__isnull=True).exists()
+    assert Notification.objects.filter(status="pending").count() == 0
+    assert notifications.resume() == 0

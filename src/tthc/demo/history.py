@@ -63,10 +63,14 @@ from tthc.dossiers.models import (
     DossierEvent,
     EventAttachment,
     Involvement,
+    Notification,
+    NotificationChannel,
+    NotificationStatus,
     ProcessStep,
     SatisfactionRating,
     Status,
 )
+from tthc.dossiers.notifications import KINDS as NOTIFYING
 from tthc.dossiers.personal import ApplicantInput, new_lookup_secret
 from tthc.dossiers.transitions import Action, target
 from tthc.org.models import Agency, AgencyKind, Membership, Role, UnitLevel
@@ -1527,6 +1531,29 @@ def write_dossiers(plans: list[DossierPlan], *, now: datetime, staff: dict) -> d
             EventAttachment(event=r.events[i], name="ket-qua-dien-tu.pdf", file=SAMPLE_RESULT)
             for r in rows
             for i in r.results
+        ],
+        batch_size=BATCH,
+    )
+    # The messages of the year were sent at the time: without their rows, the worker's
+    # recovery (`notifications.resume`) would take the last week's as lost and send them now.
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                event=event,
+                channel=channel,
+                kind=NOTIFYING[event.action],
+                recipient=recipient,
+                status=NotificationStatus.SENT if recipient else NotificationStatus.SKIPPED,
+                attempts=1 if recipient else 0,
+                sent_at=event.at if recipient else None,
+            )
+            for r in rows
+            for event in r.events
+            if event.action in NOTIFYING
+            for channel, recipient in (
+                (NotificationChannel.EMAIL, r.applicant.email),
+                (NotificationChannel.SMS, r.applicant.phone),
+            )
         ],
         batch_size=BATCH,
     )
