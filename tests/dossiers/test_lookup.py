@@ -64,7 +64,7 @@ def secret_variants(secret: str) -> list[str]:
 
 
 def test_a_lookup_secret_is_issued_per_dossier(received):
-    from tthc.dossiers.personal import LOOKUP_ALPHABET
+    from tthc.core.lookupcode import ALPHABET as LOOKUP_ALPHABET
 
     secrets = {received().lookup_secret for _ in range(5)}
     assert len(secrets) == 5

@@ -4,7 +4,7 @@ the lookup page. With the lookups' attempt limits they cannot be guessed, and no
 derived from, or shown in, a masked public view (the last digits of an ID number or a phone
 were, and unmasked the data).
 
-The same rule as the dossiers' lookup secret (`tthc.dossiers.personal`); feedback uses this one.
+Dossiers and feedback both use it.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ from tthc.dossiers.models import (
     Status,
 )
 from tthc.dossiers.notifications import KINDS as NOTIFYING
-from tthc.dossiers.personal import ApplicantInput, new_lookup_secret
+from tthc.dossiers.personal import ApplicantInput
 from tthc.dossiers.transitions import Action, target
 from tthc.org.models import Agency, AgencyKind, Membership, Role, UnitLevel
 from tthc.workdays.engine import VN_TZ, OfficeHours, Pause, Unit, classify_finish, compute_deadline
@@ -818,7 +818,7 @@ def dossier_rows(plan: DossierPlan, *, code: str, now: datetime, staff: dict) ->
         receiving_agency=plan.receiving,
         resolving_agency=route.resolving,
         current_agency=plan.receiving if online else route.resolving,
-        lookup_secret=new_lookup_secret(),
+        lookup_secret=lookupcode.new_code(),
         fee_due=plan.fee_due,
         submitted_at=_utc(plan.submitted_at),
         time_amount=amount,

@@ -117,7 +117,7 @@ class Dossier(models.Model):
     applicant = models.OneToOneField(
         Applicant, verbose_name="người nộp", on_delete=models.PROTECT, related_name="dossier"
     )
-    # The applicant's secret for the public lookup (personal.new_lookup_secret): printed on the
+    # The applicant's secret for the public lookup (tthc.core.lookupcode): printed on the
     # receipt, shown on the online confirmation, sent in the notifications; never in a public
     # view. Kept readable, not hashed, because receipts are reprinted and messages are rendered
     # when the worker sends them.

@@ -28,6 +28,7 @@ from django.db import IntegrityError, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from tthc.core import lookupcode
 from tthc.dossiers.models import (
     DossierEvent,
     Notification,
@@ -138,7 +139,6 @@ def _fmt(moment) -> str:
 def message(event: DossierEvent) -> tuple[str, str, str]:
     """(subject, email body, SMS text) for an event."""
     from tthc.dossiers.pdf import lookup_url
-    from tthc.dossiers.personal import format_lookup_secret
 
     dossier = event.dossier
     kind = KINDS[event.action]
@@ -153,7 +153,7 @@ def message(event: DossierEvent) -> tuple[str, str, str]:
         "missing": (event.data or {}).get("missing", []),
         "lookup_url": lookup_url(dossier),
         # The secret that shows the details on the lookup page (not in a public view).
-        "lookup_secret": format_lookup_secret(dossier.lookup_secret),
+        "lookup_secret": lookupcode.display(dossier.lookup_secret),
         "province": settings.TTHC_PROVINCE_NAME,
     }
     subject = f"[{dossier.code}] {SUBJECTS[kind]}"

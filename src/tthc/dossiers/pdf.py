@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from tthc.core import lookupcode
 from tthc.dossiers.models import Dossier
-from tthc.dossiers.personal import format_lookup_secret
 from tthc.dossiers.selectors import _fmt_date, _fmt_time
 from tthc.workdays.engine import to_local
 
@@ -47,7 +47,7 @@ def receipt_html(dossier: Dossier) -> str:
         "appointment_time": _fmt_time(dossier.appointment_at),
         "appointment_date": _fmt_date(dossier.appointment_at),
         "lookup_url": url,
-        "lookup_secret": format_lookup_secret(dossier.lookup_secret),
+        "lookup_secret": lookupcode.display(dossier.lookup_secret),
         "qr": _qr_data_uri(url),
         "fee_text": (
             f"{dossier.fee_due:,} đồng".replace(",", ".") if dossier.fee_due else "không thu"

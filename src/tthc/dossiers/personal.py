@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from tthc.core import lookupcode
 from tthc.core.contact import (
     clean_email,
     clean_phone,
@@ -161,31 +160,9 @@ def applicant_view(applicant: Applicant, *, full: bool) -> dict:
     }
 
 
-# The lookup secret: 8 characters of an alphabet without look-alikes (no 0/O, 1/I/L), 40 bits
-# from `secrets`; with the attempt limit of the lookup it cannot be guessed. Nothing of it is
-# derived from, or shown in, the masked view (issue 13: the last digits of the citizen ID were).
-LOOKUP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-LOOKUP_SECRET_LENGTH = 8
-
-
-def new_lookup_secret() -> str:
-    return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(LOOKUP_SECRET_LENGTH))
-
-
-def format_lookup_secret(secret: str) -> str:
-    """'ABCD2345' -> 'ABCD-2345', as printed and sent (the hyphen is optional when typed)."""
-    return f"{secret[:4]}-{secret[4:]}" if len(secret) == LOOKUP_SECRET_LENGTH else secret
-
-
 def verifies(dossier: Dossier, verify: str | None) -> bool:
     """True when `verify` is the dossier's lookup secret (case, spaces and hyphens ignored).
     Never for a dossier without one or whose applicant data was erased."""
-    typed = re.sub(r"[\s\-.]", "", verify or "").upper()
-    secret = dossier.lookup_secret or ""
-    if (
-        len(secret) != LOOKUP_SECRET_LENGTH
-        or len(typed) != LOOKUP_SECRET_LENGTH
-        or dossier.applicant.erased_at is not None
-    ):
+    if dossier.applicant.erased_at is not None:
         return False
-    return hmac.compare_digest(typed.encode(), secret.encode())
+    return lookupcode.matches(dossier.lookup_secret, verify)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tthc.catalog.models import Procedure
 from tthc.catalog.models import Status as ProcedureStatus
-from tthc.core import ratelimit, uploads
+from tthc.core import lookupcode, ratelimit, uploads
 from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from tthc.core.text import normalize_space
 from tthc.core.uploads import CheckedUpload
@@ -38,7 +38,6 @@ from tthc.dossiers.models import (
 from tthc.dossiers.personal import (
     ApplicantInput,
     clean_applicant,
-    new_lookup_secret,
     verifies,
 )
 from tthc.dossiers.transitions import ACTION_LABELS, CURRENT, PERMISSIONS, Action, target
@@ -211,7 +210,7 @@ def _create_rows(
                             resolving_agency if status == Status.RECEIVED else receiving_agency
                         ),
                         applicant=person,
-                        lookup_secret=new_lookup_secret(),
+                        lookup_secret=lookupcode.new_code(),
                         fee_due=fee_due,
                         submitted_at=now,
                         time_amount=amount,

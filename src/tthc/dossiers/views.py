@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tthc.core import uploads
+from tthc.core import lookupcode, uploads
 from tthc.core.errors import ApplicationError
 from tthc.core.ratelimit import client_ip
 from tthc.dossiers import pending, routing, selectors, services
 from tthc.dossiers.forms import ApplyForm
-from tthc.dossiers.personal import clean_applicant, format_lookup_secret
+from tthc.dossiers.personal import clean_applicant
 
 
 def _lookup_page(request, code: str, verify: str, *, done: str = "", errors=None):
@@ -261,7 +261,7 @@ def submitted(request):
     result = selectors.lookup(code) if code else None
     if result is None:
         return redirect("dossiers:lookup")
-    secret = format_lookup_secret(selectors.dossier_by_code(code).lookup_secret)
+    secret = lookupcode.display(selectors.dossier_by_code(code).lookup_secret)
     response = render(
         request,
         "dossiers/submitted.html",

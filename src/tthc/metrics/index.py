@@ -40,6 +40,7 @@ from tthc.catalog.completeness import missing_components
 from tthc.catalog.models import DecisionItem, OnlineLevel, Procedure, ProcedureVersion
 from tthc.catalog.models import Status as ProcedureStatus
 from tthc.dossiers.models import Channel
+from tthc.dossiers.routing import with_descendants
 from tthc.feedback import selectors as feedback_selectors
 from tthc.feedback.models import Category as FeedbackCategory
 from tthc.feedback.models import Feedback, Vote
@@ -95,18 +96,7 @@ class Scope:
     def of(cls, period: Period, agency: Agency | None = None) -> Scope:
         if agency is None:
             return cls(period)
-        return cls(period, agency, frozenset(_with_descendants({agency.pk})))
-
-
-def _with_descendants(ids: set[int]) -> set[int]:
-    found, frontier = set(ids), set(ids)
-    while frontier:
-        children = (
-            set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
-        )
-        found |= children
-        frontier = children
-    return found
+        return cls(period, agency, frozenset(with_descendants({agency.pk})))
 
 
 # --------------------------------------------------------------------------- results

@@ -18,8 +18,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tthc.core.errors import PermissionDenied
+from tthc.dossiers.routing import with_descendants
 from tthc.metrics import drilldown, index, index_export, index_params
-from tthc.metrics.index import _with_descendants
 from tthc.org import policy
 from tthc.org.models import Agency
 from tthc.org.policy import Action
@@ -39,7 +39,7 @@ def _agencies(user) -> tuple[bool, list[Agency]]:
     )
     if granted is None:
         return True, list(rows.order_by("unit__level", "name"))
-    rows = rows.filter(pk__in=_with_descendants(set(granted)))
+    rows = rows.filter(pk__in=with_descendants(set(granted)))
     return False, sorted(rows, key=lambda a: (a.pk not in granted, a.unit.level, a.name))
 
 

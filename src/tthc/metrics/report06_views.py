@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from tthc.core.dates import parse_date
 from tthc.core.errors import PermissionDenied
+from tthc.dossiers.routing import with_descendants
 from tthc.metrics import report06
-from tthc.metrics.index import Period, _with_descendants
+from tthc.metrics.index import Period
 from tthc.org import policy
 from tthc.org.models import Agency
 from tthc.org.policy import Action
@@ -86,7 +87,7 @@ def _agencies(user) -> tuple[bool, list[Agency]]:
     rows = Agency.objects.filter(is_active=True).select_related("unit")
     if granted is None:
         return True, list(rows.order_by("unit__level", "name"))
-    rows = rows.filter(pk__in=_with_descendants(set(granted)))
+    rows = rows.filter(pk__in=with_descendants(set(granted)))
     return False, sorted(rows, key=lambda a: (a.pk not in granted, a.unit.level, a.name))
 
 
