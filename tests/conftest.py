@@ -1,4 +1,7 @@
 import os
+import shutil
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,3 +26,46 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"dữ liệu dùng chung không có ở {SHARED_DATA} (chạy ngoài môi trường dự án)")
     return SHARED_DATA
+
+
+@dataclass(frozen=True)
+class Poppler:
+    """Poppler's command-line tools, to read back the PDFs the platform renders: `text` with
+    pdftotext, `pages` with pdftoppm (one PNG per page)."""
+
+    pdftotext: str
+    pdftoppm: str
+
+    def text(self, data: bytes, *options: str) -> str:
+        """The text of the PDF `data` (`pdftotext [options] - -`)."""
+        done = subprocess.run(
+            [self.pdftotext, *options, "-", "-"], input=data, capture_output=True, check=True
+        )
+        return done.stdout.decode()
+
+    def pages(
+        self, data: bytes, directory: Path, *, dpi: int = 150, name: str = "page"
+    ) -> list[Path]:
+        """The pages of the PDF `data` as PNG files `directory/name-N.png` (`pdftoppm -png`)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        pdf = directory / f"{name}.pdf"
+        pdf.write_bytes(data)
+        subprocess.run(
+            [self.pdftoppm, "-r", str(dpi), "-png", str(pdf), str(directory / name)], check=True
+        )
+        return sorted(directory.glob(f"{name}-*.png"))
+
+
+@pytest.fixture
+def poppler() -> Poppler:
+    """pdftotext and pdftoppm, from the Debian package poppler-utils that `make test` installs
+    (`make system-deps`). Where they are missing the test is skipped, naming the package, before
+    it starts (never a FileNotFoundError halfway through)."""
+    tools = {name: shutil.which(name) for name in ("pdftotext", "pdftoppm")}
+    missing = [name for name, path in tools.items() if path is None]
+    if missing:
+        pytest.skip(
+            f"{', '.join(missing)} không có: cài gói poppler-utils "
+            "(apt-get install poppler-utils, hoặc make system-deps)"
+        )
+    return Poppler(**tools)

@@ -60,10 +60,10 @@ def test_the_environment_raises_every_limit(monkeypatch):
 def test_dossier_submissions_follow_the_setting(settings, limit):
     settings.TTHC_DOSSIER_SUBMISSIONS_PER_HOUR = limit
     for _ in range(limit):
-        check_submission_rate("198.51.100.1")
+        check_submission_rate(ip="198.51.100.1")
     with pytest.raises(Throttled, match="quá nhiều hồ sơ trực tuyến"):
-        check_submission_rate("198.51.100.1")
-    check_submission_rate("198.51.100.2")  # another address is counted apart
+        check_submission_rate(ip="198.51.100.1")
+    check_submission_rate(ip="198.51.100.2")  # another address is counted apart
 
 
 @pytest.mark.parametrize(("per_ip", "per_phone"), [(2, 100), (100, 3)])

@@ -11,8 +11,9 @@ from tthc.core.errors import ApplicationError
 from tthc.core.middleware import UNREADABLE, unreadable_response
 from tthc.core.outage import DATABASE_ERRORS, outage_response
 from tthc.dossiers.api import router as dossiers_router
-from tthc.dossiers.staff_api import router as dossiers_staff_router
 from tthc.feedback.api import router as feedback_router
+from tthc.metrics.api import router as metrics_router
+from tthc.simplification.api import router as simplification_router
 from tthc.workdays.api import router as workdays_router
 
 api = NinjaAPI(
@@ -102,8 +103,7 @@ for _kind in UNREADABLE:
 
 api.add_router("/", catalog_router)
 api.add_router("/workdays/", workdays_router)
-api.add_router("/dossiers", dossiers_router)
+api.add_router("/", dossiers_router)  # /dossiers (public) and /staff/ (staff)
 api.add_router("/feedback/", feedback_router)
-api.add_router("/staff/", dossiers_staff_router)
-api.add_router("/", "tthc.simplification.api.router")
-api.add_router("/", "tthc.metrics.api.router")
+api.add_router("/", simplification_router)
+api.add_router("/", metrics_router)

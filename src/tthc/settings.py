@@ -310,7 +310,7 @@ TTHC_PERIODIC_TASKS = [
     (60, "tthc.metrics.tasks.flush_visits"),
     (60, "tthc.metrics.tasks.refresh_dossier_facts"),
     (60, "tthc.content.tasks.publish_scheduled_pages"),
-    (3600, "tthc.catalog.tasks.apply_due_versions_task"),
+    (300, "tthc.catalog.tasks.apply_due_versions_task"),  # a decision shows minutes after 00:00
     (3600, "tthc.plans.tasks.send_due_reminders"),
     (3600, "tthc.dossiers.tasks.discard_stale_uploads_task"),
     (86400, "tthc.dossiers.retention.erase_expired_task"),

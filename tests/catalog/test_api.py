@@ -15,7 +15,7 @@ def test_detail_has_every_component_in_the_documented_schema(client):
         code="1.001193",
         data=procedure_data(),
         agencies=[(agency, AgencyRole.IMPLEMENTING)],
-        decision=services.get_or_create_decision("163/QĐ-BTP"),
+        decision=services.get_or_create_decision(number="163/QĐ-BTP"),
     )
     response = client.get("/api/v1/procedures/1.001193")
     assert response.status_code == 200
@@ -144,7 +144,7 @@ def test_detail_query_count_is_fixed(client):
             code="1.001193",
             data=procedure_data(requirements=str(n)),
             agencies=agencies,
-            decision=services.get_or_create_decision(f"{n}/QĐ-UBND"),
+            decision=services.get_or_create_decision(number=f"{n}/QĐ-UBND"),
         )
     assert _queries(client, "/api/v1/procedures/1.001193") == baseline
 
@@ -173,4 +173,4 @@ def test_filter_by_each_level_including_other(client):
     assert codes("other") == ["1.000002", "1.000003"]
     assert codes("province") == ["1.000002"]
     assert codes("commune") == ["1.000001"]
-    assert client.get("/tim-kiem/?level=other").status_code == 200
+    assert client.get("/tim-kiem/?cap=other").status_code == 200

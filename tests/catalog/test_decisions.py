@@ -64,5 +64,5 @@ def test_effective_before_signature_is_refused():
 
 
 def test_issuer_is_read_from_a_ministry_decision_number():
-    assert services.get_or_create_decision("163/QĐ-BTP").issuer == "Bộ Tư pháp"
-    assert services.get_or_create_decision("1/QĐ-UBND").issuer == ""
+    assert services.get_or_create_decision(number="163/QĐ-BTP").issuer == "Bộ Tư pháp"
+    assert services.get_or_create_decision(number="1/QĐ-UBND").issuer == ""

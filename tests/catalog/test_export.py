@@ -30,7 +30,7 @@ def test_excel_export_has_the_national_list_layout_and_reimports_unchanged(tmp_p
     assert rows[1] == ("Mã số", "Tên", "Cơ quan ban hành", "Cơ quan thực hiện", "Lĩnh vực")
     assert rows[2][0] == "1.001193"
     assert rows[2][3] == "Ủy ban nhân dân cấp xã"
-    report = import_procedures([out])
+    report = import_procedures(paths=[out])
     assert report.counts["unchanged"] == 1
 
 

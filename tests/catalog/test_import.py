@@ -65,7 +65,7 @@ def write(path, payload):
 def test_a_record_becomes_a_structured_procedure_linked_to_the_communes(
     tmp_path, commune_committee
 ):
-    report = import_procedures([write(tmp_path / "a.json", RECORD)])
+    report = import_procedures(paths=[write(tmp_path / "a.json", RECORD)])
     assert report.counts["created"] == 1
     procedure = Procedure.objects.get(code="1.001193")
     data = procedure.current_version.data
@@ -88,14 +88,14 @@ def test_same_input_twice_creates_no_version_and_one_change_creates_exactly_one(
     folder.mkdir()
     write(folder / "a.json", RECORD)
     write(folder / "b.json", {**RECORD, "ma_thu_tuc": "1.000001", "ten_thu_tuc": "Thủ tục khác"})
-    first = import_procedures([folder])
+    first = import_procedures(paths=[folder])
     assert first.counts["created"] == 2
-    second = import_procedures([folder])
+    second = import_procedures(paths=[folder])
     assert second.counts == {"created": 0, "updated": 0, "unchanged": 2, "failed": 0}
     assert ProcedureVersion.objects.count() == 2
 
     write(folder / "a.json", {**RECORD, "yeu_cau_dieu_kien": "Người yêu cầu phải có mặt."})
-    third = import_procedures([folder])
+    third = import_procedures(paths=[folder])
     assert third.counts["updated"] == 1 and third.counts["unchanged"] == 1
     version = Procedure.objects.get(code="1.001193").current_version
     assert version.number == 2
@@ -104,7 +104,7 @@ def test_same_input_twice_creates_no_version_and_one_change_creates_exactly_one(
 
 def test_bad_input_is_reported_in_vietnamese_and_loses_nothing(tmp_path):
     good = write(tmp_path / "good.json", RECORD)
-    import_procedures([good])
+    import_procedures(paths=[good])
     first_version = Procedure.objects.get().current_version
 
     (tmp_path / "truncated.json").write_text(json.dumps(RECORD)[:200], encoding="utf-8")
@@ -118,7 +118,7 @@ def test_bad_input_is_reported_in_vietnamese_and_loses_nothing(tmp_path):
     )
     write(tmp_path / "hostile-change.json", {**RECORD, "cach_thuc_thuc_hien": None})
 
-    report = import_procedures([tmp_path, tmp_path / "missing.json"])
+    report = import_procedures(paths=[tmp_path, tmp_path / "missing.json"])
     failed = {r.source.split("/")[-1]: r.problems for r in report.records if r.outcome == "failed"}
     assert "Tệp JSON hỏng ở dòng 1" in failed["truncated.json"][0]
     assert "UTF-8" in failed["binary.json"][0]
@@ -139,7 +139,7 @@ def test_bad_input_is_reported_in_vietnamese_and_loses_nothing(tmp_path):
 
 
 def test_excel_list_creates_and_updates_only_its_columns(tmp_path):
-    import_procedures([write(tmp_path / "a.json", RECORD)])
+    import_procedures(paths=[write(tmp_path / "a.json", RECORD)])
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
@@ -147,7 +147,7 @@ def test_excel_list_creates_and_updates_only_its_columns(tmp_path):
     sheet.append(["1.001193", "Thủ tục đăng ký khai sinh", "Bộ Tư pháp", "", "Hộ tịch"])
     sheet.append(["2.000908", "Cấp bản sao từ sổ gốc", "Bộ Tư pháp", "Phòng Tư pháp", "Chứng thực"])
     workbook.save(tmp_path / "list.xlsx")
-    report = import_procedures([tmp_path / "list.xlsx"])
+    report = import_procedures(paths=[tmp_path / "list.xlsx"])
     assert report.counts["created"] == 1
     assert report.counts["unchanged"] == 1, "the list agrees with the detailed record"
     assert Procedure.objects.get(code="2.000908").field.name == "Chứng thực"
@@ -160,7 +160,7 @@ def test_excel_with_missing_columns_is_refused_with_the_column_names(tmp_path):
     workbook.active.append([1, "Thủ tục"])
     workbook.save(tmp_path / "bad.xlsx")
     (tmp_path / "fake.xlsx").write_text("not a zip")
-    report = import_procedures([tmp_path])
+    report = import_procedures(paths=[tmp_path])
     messages = {r.source.split("/")[-1]: " ".join(r.problems) for r in report.records}
     assert "Mã" in messages["bad.xlsx"]
     assert messages["fake.xlsx"]
@@ -185,10 +185,10 @@ def test_command_prints_a_summary_and_writes_the_report(tmp_path, capsys):
 @pytest.mark.slow
 def test_all_national_records_import_without_failure_and_reimport_is_a_no_op(shared_data, tmp_path):
     folder = shared_data / "national-procedures"
-    first = import_procedures([folder])
+    first = import_procedures(paths=[folder])
     assert first.counts["failed"] == 0, [r for r in first.records if r.outcome == "failed"][:3]
     assert first.counts["created"] == 796
-    again = import_procedures([folder])
+    again = import_procedures(paths=[folder])
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 796, "failed": 0}
 
     copy = tmp_path / "one"
@@ -197,7 +197,7 @@ def test_all_national_records_import_without_failure_and_reimport_is_a_no_op(sha
     record = json.loads(source.read_text(encoding="utf-8"))
     record["yeu_cau_dieu_kien"] = "Điều kiện mới theo quyết định sửa đổi."
     (copy / "1.001193.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    changed = import_procedures([copy])
+    changed = import_procedures(paths=[copy])
     assert changed.counts["updated"] == 1
     assert ProcedureVersion.objects.filter(procedure__code="1.001193").count() == 2
     shutil.rmtree(copy)

@@ -15,6 +15,7 @@ from tthc.catalog import selectors, services
 from tthc.catalog.forms import ProcedureForm, build_formsets
 from tthc.catalog.models import ImportJob, Procedure, ProcedureVersion
 from tthc.catalog.services import DecisionItemInput, record_decision
+from tthc.catalog.tasks import apply_due_versions_task
 
 pytestmark = pytest.mark.django_db
 
@@ -271,10 +272,17 @@ def test_a_decision_effective_in_the_future_waits_for_its_date(client, officer):
     assert "Đăng ký khai sinh (sửa đổi)" not in client.get(public).content.decode()
     assert Procedure.objects.get().status == "published"
     with time_machine.travel("2026-03-15 23:59 +0700", tick=False):
+        apply_due_versions_task.enqueue()  # the clock's run before midnight: nothing due
         assert "(sửa đổi)" not in client.get(public).content.decode()
     with time_machine.travel("2026-03-16 00:01 +0700", tick=False):
+        assert "(sửa đổi)" not in client.get(public).content.decode(), "a read writes nothing"
+        apply_due_versions_task.enqueue()  # the clock's first run after midnight
         page = client.get(public).content.decode()
-        assert "Đăng ký khai sinh (sửa đổi)" in page, "lazily applied on the first read"
+        assert "Đăng ký khai sinh (sửa đổi)" in page
+        assert (
+            "(sửa đổi)"
+            in client.get(reverse("catalog:search"), {"q": "khai sinh"}).content.decode()
+        )
         procedure = Procedure.objects.get()
         assert procedure.current_version.number == 3
         assert procedure.status == "amended"
@@ -299,6 +307,28 @@ def test_the_daily_command_applies_due_versions(capsys):
     assert "1.001193: áp dụng phiên bản 2" in capsys.readouterr().out
     call_command("apply-scheduled-versions", "--date", "2026-04-01")
     assert "Đã áp dụng 0 phiên bản" in capsys.readouterr().out
+
+
+def test_the_clock_applies_due_versions_every_few_minutes(settings):
+    intervals = dict((path, interval) for interval, path in settings.TTHC_PERIODIC_TASKS)
+    assert intervals["tthc.catalog.tasks.apply_due_versions_task"] <= 300
+
+
+@time_machine.travel("2026-04-01 00:02 +0700", tick=False)
+def test_applying_twice_applies_a_due_version_once():
+    with time_machine.travel("2026-03-02 09:00 +0700", tick=False):
+        make_procedure("1.001193")
+        record_decision(
+            number="7/QĐ-UBND",
+            signed_on=date(2026, 3, 1),
+            issuer="Chủ tịch UBND",
+            effective_on=date(2026, 4, 1),
+            items=[DecisionItemInput("1.001193", "abolished")],
+        )
+    assert selectors.procedure_detail("1.001193").status == "published", "a read writes nothing"
+    assert [v.number for v in services.apply_due_versions()] == [2]
+    assert services.apply_due_versions() == []
+    assert Procedure.objects.get().current_version.number == 2
 
 
 def test_history_shows_a_readable_diff_between_any_two_versions(client, officer):

@@ -1,7 +1,6 @@
 """Posting sheets (niêm yết): which procedures each agency / reception point receives, the A4
 PDF with a QR code per procedure that decodes to its public page, and regeneration."""
 
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -100,15 +99,6 @@ def test_the_html_sheet_lists_code_name_time_and_fee(client, province_setup):
     assert 'alt="Mã QR thủ tục 1.000002"' in html
 
 
-def pdf_pages(content: bytes, tmp_path: Path, dpi: int = 150) -> list[Path]:
-    pdf = tmp_path / "sheet.pdf"
-    pdf.write_bytes(content)
-    subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(tmp_path / "page")], check=True
-    )
-    return sorted(tmp_path.glob("page*.png"))
-
-
 def decoded_urls(pages: list[Path]) -> list[str]:
     found = []
     for page in pages:
@@ -121,7 +111,7 @@ def public_url(code):
 
 
 def test_agency_pdf_renders_and_every_qr_code_opens_the_procedure_page(
-    client, province_setup, tmp_path
+    client, province_setup, tmp_path, poppler
 ):
     centre = province_setup["centre"]
     response = client.get(reverse("catalog:posting-agency-pdf", args=[centre.code]))
@@ -130,28 +120,26 @@ def test_agency_pdf_renders_and_every_qr_code_opens_the_procedure_page(
     disposition = response["Content-Disposition"]
     assert disposition.startswith("inline; filename=")
     assert disposition.isascii() and "trung-tam-phuc-vu-hanh-chinh-cong" in disposition
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
-    ).stdout.decode()
+    text = poppler.text(response.content)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "DANH MỤC THỦ TỤC HÀNH CHÍNH" in text
     assert "Trang 1/1" in text
-    pages = pdf_pages(response.content, tmp_path)
+    pages = poppler.pages(response.content, tmp_path)
     assert len(pages) == 1
     assert sorted(decoded_urls(pages)) == [public_url("1.000001"), public_url("1.000002")]
 
 
-def test_procedure_sheet_is_one_page_with_its_qr_code(client, province_setup, tmp_path):
+def test_procedure_sheet_is_one_page_with_its_qr_code(client, province_setup, tmp_path, poppler):
     response = client.get(reverse("catalog:posting-procedure-pdf", args=["1.001193"]))
     assert response.status_code == 200
     assert 'filename="thu-tuc-1.001193-dang-ky-khai-sinh.pdf"' in response["Content-Disposition"]
-    pages = pdf_pages(response.content, tmp_path)
+    pages = poppler.pages(response.content, tmp_path)
     assert len(pages) == 1
     assert decoded_urls(pages) == [public_url("1.001193")]
 
 
-def test_the_pdf_is_regenerated_when_the_catalog_changes(client, province_setup):
+def test_the_pdf_is_regenerated_when_the_catalog_changes(client, province_setup, poppler):
     centre = province_setup["centre"]
     url = reverse("catalog:posting-agency-pdf", args=[centre.code])
     before = posting.fingerprint(centre)
@@ -167,10 +155,7 @@ def test_the_pdf_is_regenerated_when_the_catalog_changes(client, province_setup)
     assert posting.fingerprint(centre) != before
     second = client.get(url).content
     assert second != first
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=second, capture_output=True, check=True
-    ).stdout.decode()
-    assert "Cấp giấy phép xây dựng mới" in text
+    assert "Cấp giấy phép xây dựng mới" in poppler.text(second)
 
 
 def test_a_new_link_changes_the_fingerprint(province_setup):
@@ -194,7 +179,7 @@ def test_reception_point_sheet_and_unknown_agency(client, province_setup):
 
 
 @pytest.mark.slow
-def test_demo_province_centre_sheet_has_a_decodable_qr_per_procedure(client, tmp_path):
+def test_demo_province_centre_sheet_has_a_decodable_qr_per_procedure(client, tmp_path, poppler):
     """The wall sheet of Hà Nội's service centre, on the real shipped records. With
     TTHC_SCREENSHOTS=docs/screenshots (`make screenshots`) its pages are kept as PNG."""
     import os
@@ -209,11 +194,10 @@ def test_demo_province_centre_sheet_has_a_decodable_qr_per_procedure(client, tmp
     assert len(expected) > 20
     response = client.get(reverse("catalog:posting-agency-pdf", args=[centre.code]))
     assert response.status_code == 200
-    pages = pdf_pages(response.content, tmp_path)
+    pages = poppler.pages(response.content, tmp_path)
     assert set(decoded_urls(pages)) == expected
     single = client.get(reverse("catalog:posting-procedure-pdf", args=["1.001193"]))
-    (tmp_path / "single").mkdir()
-    single_pages = pdf_pages(single.content, tmp_path / "single")
+    single_pages = poppler.pages(single.content, tmp_path / "single")
     assert len(single_pages) == 1
     if directory := os.environ.get("TTHC_SCREENSHOTS"):
         target = Path(directory)

@@ -6,10 +6,10 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from tests.factories import AgencyFactory, UserFactory, procedure_data
-from tthc.catalog import services
+from tthc.catalog import hooks, services
 from tthc.catalog.models import AgencyRole, Field, Procedure
 from tthc.catalog.views_public import highlight
 
@@ -85,11 +85,34 @@ def test_search_filters(client):
         return re.findall(r'href="/thu-tuc/([\d.]+)/"', body)
 
     assert set(codes()) == {"1.001193", "1.000001"}
-    assert codes(level="province") == ["1.000001"]
-    assert codes(field=field.pk) == ["1.000001"]
-    assert codes(agency="000.00.21.H26") == ["1.001193"]
-    assert codes(online_level="partial") == ["1.001193"]
-    assert codes(level="bogus", field="x") == codes()  # bad filter values are ignored
+    assert codes(cap="province") == ["1.000001"]
+    assert codes(linh_vuc=field.pk) == ["1.000001"]
+    assert codes(co_quan="000.00.21.H26") == ["1.001193"]
+    assert codes(muc_do="partial") == ["1.001193"]
+    assert codes(cap="bogus", linh_vuc="x") == codes()  # bad filter values are ignored
+    body = html(client.get("/tim-kiem/"))
+    for name in ("cap", "linh_vuc", "co_quan", "muc_do"):
+        assert f'name="{name}"' in body
+
+
+def test_english_query_parameters_redirect_permanently_to_the_vietnamese_ones(client):
+    """Links made before the parameters were Vietnamese (bookmarks, search engines)."""
+    save()
+    response = client.get(
+        "/tim-kiem/?q=khai+sinh&level=province&field=3&agency=000.00.21.H26"
+        "&online_level=full&page=2"
+    )
+    assert response.status_code == 301
+    assert response["Location"] == (
+        "/tim-kiem/?q=khai+sinh&cap=province&linh_vuc=3&co_quan=000.00.21.H26&muc_do=full&trang=2"
+    )
+    field = Field.objects.get()
+    response = client.get(f"/linh-vuc/{field.pk}/?page=2")
+    assert response.status_code == 301
+    assert response["Location"] == f"/linh-vuc/{field.pk}/?trang=2"
+    response = client.get("/tim-kiem/?trang=3&page=2")  # the Vietnamese one wins
+    assert response["Location"] == "/tim-kiem/?trang=3"
+    assert client.get("/tim-kiem/?q=khai+sinh&cap=province").status_code == 200
 
 
 def test_search_paginates(client):
@@ -97,10 +120,10 @@ def test_search_paginates(client):
         save(f"1.{i:06d}", name=f"Thủ tục đăng ký số {i}")
     first = html(client.get("/tim-kiem/", {"q": "dang ky"}))
     assert first.count('class="result"') == 20
-    assert "q=dang+ky&amp;page=2" in first
-    second = html(client.get("/tim-kiem/", {"q": "dang ky", "page": 2}))
+    assert "q=dang+ky&amp;trang=2" in first
+    second = html(client.get("/tim-kiem/", {"q": "dang ky", "trang": 2}))
     assert second.count('class="result"') == 5
-    assert html(client.get("/tim-kiem/", {"q": "dang ky", "page": "zz"})).count("result__title")
+    assert html(client.get("/tim-kiem/", {"q": "dang ky", "trang": "zz"})).count("result__title")
 
 
 def test_nothing_found_helps(client):
@@ -171,13 +194,9 @@ def test_procedure_page_has_the_national_layout(client):
     assert "Một phần" in body and "Không phụ thuộc địa giới hành chính" in body
     assert 'href="/co-quan/000.00.21.H26/"' in body
     assert 'href="/thu-tuc/1.001193/in/"' in body
-    # no dossier intake in this project yet: "apply online" goes to the national portal
-    # Online procedures lead to the province's own application form when the dossiers app
-    # provides one, else to the national portal.
-    try:
-        apply_url = reverse("dossiers:apply", args=["1.001193"])
-    except NoReverseMatch:
-        apply_url = NATIONAL
+    # Online procedures lead to the province's own application form (the dossiers app
+    # registers it through the catalog's hook).
+    apply_url = reverse("dossiers:apply", args=["1.001193"])
     assert re.search(rf'class="button button--apply" href="{re.escape(apply_url)}"', body)
     assert '<link rel="canonical" href="http://testserver/thu-tuc/1.001193/">' in body
 
@@ -192,20 +211,20 @@ def test_no_apply_entry_when_not_online_and_no_invented_form_urls(client):
     assert "TK.docx" in body and "TK.docx</a>" not in body
 
 
-def test_apply_online_uses_the_dossier_intake_when_it_exists(client, monkeypatch):
-    from tthc.catalog import views_public
-
+def test_apply_online_uses_the_intake_an_app_registers(client, monkeypatch):
+    monkeypatch.setattr(hooks, "_APPLY_LINKS", [])
     save(online_level="full")
-
-    def fake_reverse(name, args=None, **kwargs):
-        if name == "dossiers:apply":
-            return f"/nop-truc-tuyen/{args[0]}/"
-        return original(name, args=args, **kwargs)
-
-    original = views_public.reverse
-    monkeypatch.setattr(views_public, "reverse", fake_reverse)
+    hooks.register_apply_link(lambda procedure: "")  # an app without a form for this one
+    hooks.register_apply_link(lambda procedure: f"/nop-truc-tuyen/{procedure.code}/")
     body = html(client.get("/thu-tuc/1.001193/"))
     assert 'class="button button--apply" href="/nop-truc-tuyen/1.001193/"' in body
+
+
+def test_apply_online_leads_to_the_national_portal_without_an_intake(client, monkeypatch):
+    monkeypatch.setattr(hooks, "_APPLY_LINKS", [])  # as without the dossiers app
+    save(online_level="full")
+    body = html(client.get("/thu-tuc/1.001193/"))
+    assert re.search(rf'class="button button--apply" href="{re.escape(NATIONAL)}" rel', body)
 
 
 def test_print_view_and_unknown_code(client):
@@ -322,7 +341,7 @@ def test_procedure_page_costs_the_same_whatever_its_size(client):
         services.save_procedure(
             code=big.code,
             data=procedure_data(documents=documents, name=f"Thủ tục {number}"),
-            decision=services.get_or_create_decision(f"{number}/QĐ-UBND"),
+            decision=services.get_or_create_decision(number=f"{number}/QĐ-UBND"),
         )
     assert Procedure.objects.get(code="1.000002").current_version.number == 5
     client.get(reverse("catalog:home"))  # warm the per-process caches (province name, ...)

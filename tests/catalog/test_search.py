@@ -74,7 +74,7 @@ def shipped_catalog():
     from tthc.catalog.imports import import_procedures
     from tthc.demo.services import PROCEDURES_DIR
 
-    report = import_procedures([PROCEDURES_DIR])
+    report = import_procedures(paths=[PROCEDURES_DIR])
     assert report.counts["failed"] == 0
 
 

@@ -97,7 +97,7 @@ def test_imported_procedures_are_found(client):
     from tthc.demo.services import PROCEDURES_DIR
 
     assert api_codes(client, "dang ky khai sinh") == ([], 0)
-    report = import_procedures([PROCEDURES_DIR])
+    report = import_procedures(paths=[PROCEDURES_DIR])
     assert report.counts["failed"] == 0
     assert api_codes(client, "dang ky khai sinh")[0][0] == "1.001193"
 

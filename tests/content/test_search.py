@@ -5,7 +5,7 @@ import pytest
 from wagtail.rich_text import RichText
 
 from tthc.content.models import StandardPage
-from tthc.content.signals import site_searched
+from tthc.core.signals import site_searched
 
 pytestmark = pytest.mark.django_db
 

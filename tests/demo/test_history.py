@@ -488,7 +488,7 @@ def test_codes_counters_and_agencies(built):
     assert DossierAgency.objects.count() == 2 * len(rows)
     # a dossier received later on a day of the history gets the next number
     (agency_id, day), numbers = max(sequences.items(), key=lambda kv: (kv[0][1], len(kv[1])))
-    point = history.routing._active_points().filter(agency_id=agency_id).first()
+    point = history.routing.active_points().filter(agency_id=agency_id).first()
     route = next(
         r for r in history.routes(random.Random(2)) if point in r.desks and r.online is not None
     )

@@ -345,7 +345,7 @@ def test_a_submission_still_in_flight_is_a_conflict_not_a_duplicate(online):
 
     SubmissionKey.objects.create(key="in-flight")  # another request holds the claim
     with pytest.raises(Conflict, match="đang được gửi"):
-        submit_once("in-flight", lambda: pytest.fail("must not submit twice"))
+        submit_once(key="in-flight", submit=lambda: pytest.fail("must not submit twice"))
 
 
 def test_a_flood_from_one_address_is_throttled_and_others_pass(client, online, point, settings):
@@ -546,7 +546,7 @@ def test_two_retries_taking_over_one_stale_claim_give_one_dossier(online, point,
 
     def work():
         try:
-            return ("made", submit_once("crashed-pg", submit).code)
+            return ("made", submit_once(key="crashed-pg", submit=submit).code)
         except Conflict as exc:
             return ("conflict", exc.code)
 

@@ -32,11 +32,11 @@ def test_page_offers_the_online_payment_choice(client, officer, awaiting_payment
     dossier = awaiting_payment()
     client.force_login(officer)
     page = client.get(f"/quan-tri/ho-so/{dossier.code}/").content.decode()
-    assert 'name="payment_online" value="1"' in page
+    assert 'name="online" value="1"' in page
     assert "Thanh toán trực tuyến" in page
     response = client.post(
         f"/quan-tri/ho-so/{dossier.code}/thao-tac/",
-        {"action": "confirm_payment", "payment_online": "1", "note": "Biên lai điện tử"},
+        {"action": "confirm_payment", "online": "1", "note": "Biên lai điện tử"},
     )
     assert response.status_code in (200, 302)
     event = dossier.events.last()
@@ -57,7 +57,7 @@ def test_page_default_is_paid_at_the_desk(client, officer, awaiting_payment):
     client.force_login(officer)
     client.post(
         f"/quan-tri/ho-so/{dossier.code}/thao-tac/",
-        {"action": "confirm_payment", "payment_online": "0"},
+        {"action": "confirm_payment", "online": "0"},
     )
     assert dossier.events.last().data == {"online": False}
 

@@ -1,7 +1,5 @@
 """The receipt ('Giấy tiếp nhận hồ sơ và hẹn trả kết quả') as PDF."""
 
-import subprocess
-
 import pytest
 
 from tthc.dossiers import pdf
@@ -9,17 +7,12 @@ from tthc.dossiers import pdf
 pytestmark = pytest.mark.django_db
 
 
-def test_receipt_pdf_has_header_code_and_appointment(received, travel, tmp_path):
+def test_receipt_pdf_has_header_code_and_appointment(received, travel, poppler):
     travel(2025, 1, 22, 10)
     dossier = received()
     data = pdf.receipt_pdf(dossier)
     assert data.startswith(b"%PDF")
-    path = tmp_path / "receipt.pdf"
-    path.write_bytes(data)
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    flat = " ".join(text.split())
+    flat = " ".join(poppler.text(data, "-raw").split())
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat
     assert "Độc lập - Tự do - Hạnh phúc" in flat
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in flat

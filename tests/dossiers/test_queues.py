@@ -142,7 +142,7 @@ def test_the_finished_tab_count_is_capped(mixed, viewers, monkeypatch, client):
     assert done == 5
     assert selectors.queue_counts(user)["da-xong"] == 3  # cap + 1: more than the cap
     client.force_login(user)
-    html = client.get("/quan-tri/ho-so/?tab=da-xong").content.decode()
+    html = client.get("/quan-tri/ho-so/?the=da-xong").content.decode()
     assert 'ds-tab--da-xong">Đã trả, kết thúc <span class="count">2+</span>' in html
     monkeypatch.setattr(queues, "DONE_COUNT_CAP", 5)
     assert selectors.queue_counts(user)["da-xong"] == 5
@@ -155,14 +155,14 @@ def test_the_page_links_walk_without_javascript(mixed, viewers, client):
 
     from tthc.dossiers import staff_views
 
-    seen, path = [], "/quan-tri/ho-so/?tab=dang-xu-ly"
+    seen, path = [], "/quan-tri/ho-so/?the=dang-xu-ly"
     original = staff_views.PAGE_SIZE
     staff_views.PAGE_SIZE = 3
     try:
         for _ in range(10):
             html = client.get(path).content.decode()
             seen += re.findall(r'<th scope="row"[^>]*><a href="/quan-tri/ho-so/([^/]+)/"', html)
-            found = re.search(r'href="(\?tab=dang-xu-ly&amp;sau=[^"]+)" rel="next"', html)
+            found = re.search(r'href="(\?the=dang-xu-ly&amp;sau=[^"]+)" rel="next"', html)
             if not found:
                 break
             path = "/quan-tri/ho-so/" + found.group(1).replace("&amp;", "&")
@@ -191,7 +191,7 @@ def test_query_count_stays_flat_as_rows_grow(client, viewers, received, submitte
             services.return_result(user=root, dossier=resolved(root, received()))
 
     grow(1)
-    page = f"/quan-tri/ho-so/?tab={tab}"
+    page = f"/quan-tri/ho-so/?the={tab}"
     api = f"/api/v1/staff/dossiers?tab={tab}&page_size=2"
     few = (queries(client, page), queries(client, api))
     grow(4)

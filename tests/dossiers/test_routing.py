@@ -347,7 +347,7 @@ def test_the_queue_names_working_days_left_and_late(city, client, travel):
 
     travel(2026, 2, 23, 9)
     client.force_login(officer)
-    page = client.get("/quan-tri/ho-so/?tab=qua-han").content.decode()
+    page = client.get("/quan-tri/ho-so/?the=qua-han").content.decode()
     assert dossier.code in page and "Trễ 4 ngày làm việc" in page
     assert dossier.status == Status.RECEIVED
 

@@ -2,7 +2,6 @@
 and the tracking book."""
 
 import io
-import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,13 +25,8 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def pdf_text(data: bytes, tmp_path) -> str:
-    path = tmp_path / "form.pdf"
-    path.write_bytes(data)
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return " ".join(text.split())
+def pdf_text(data: bytes, poppler) -> str:
+    return " ".join(poppler.text(data, "-raw").split())
 
 
 def test_queue_requires_login_and_a_dossier_role(client, db):
@@ -48,17 +42,17 @@ def test_queue_requires_login_and_a_dossier_role(client, db):
 def test_queue_tabs_and_flat_query_count(client, officer, submitted, received):
     client.force_login(officer)
     submitted()
-    response = client.get("/quan-tri/ho-so/?tab=moi")
+    response = client.get("/quan-tri/ho-so/?the=moi")
     assert response.status_code == 200
     assert response.content.decode().count('href="/quan-tri/ho-so/000.00.31.H26-') == 1
     for _ in range(3):
         received()
     with CaptureQueriesContext(connection) as few:
-        client.get("/quan-tri/ho-so/?tab=dang-xu-ly")
+        client.get("/quan-tri/ho-so/?the=dang-xu-ly")
     for _ in range(6):
         received()
     with CaptureQueriesContext(connection) as many:
-        response = client.get("/quan-tri/ho-so/?tab=dang-xu-ly")
+        response = client.get("/quan-tri/ho-so/?the=dang-xu-ly")
     assert len(many) == len(few)
     assert response.content.decode().count("ds-status--2") == 9
 
@@ -66,7 +60,7 @@ def test_queue_tabs_and_flat_query_count(client, officer, submitted, received):
 def test_queue_shows_only_the_users_agencies(client, received, other_agency):
     received()
     client.force_login(staff(Role.RECEPTION_OFFICER, other_agency))
-    response = client.get("/quan-tri/ho-so/?tab=dang-xu-ly")
+    response = client.get("/quan-tri/ho-so/?the=dang-xu-ly")
     assert "ds-status--2" not in response.content.decode()
 
 
@@ -75,11 +69,11 @@ def test_overdue_and_due_soon_tabs(client, specialist, received, travel):
     received()  # due 05/02/2025 17:00
     travel(2025, 2, 4, 10)
     client.force_login(specialist)
-    assert "ds-status--2" in client.get("/quan-tri/ho-so/?tab=sap-den-han").content.decode()
+    assert "ds-status--2" in client.get("/quan-tri/ho-so/?the=sap-den-han").content.decode()
     travel(2025, 2, 6, 10)
     client.force_login(specialist)
-    assert "ds-status--2" in client.get("/quan-tri/ho-so/?tab=qua-han").content.decode()
-    assert "ds-status--2" not in client.get("/quan-tri/ho-so/?tab=sap-den-han").content.decode()
+    assert "ds-status--2" in client.get("/quan-tri/ho-so/?the=qua-han").content.decode()
+    assert "ds-status--2" not in client.get("/quan-tri/ho-so/?the=sap-den-han").content.decode()
 
 
 def test_counter_reception_issues_code_and_offers_the_receipt(
@@ -256,7 +250,7 @@ def test_transfer_and_apology(client, specialist, received, other_agency, travel
         ("phieu-kiem-soat", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
     ],
 )
-def test_pdf_forms(client, specialist, received, travel, tmp_path, key, title):
+def test_pdf_forms(client, specialist, received, travel, poppler, key, title):
     travel(2025, 1, 22, 10)
     dossier = received()
     travel(2025, 1, 23, 9)
@@ -276,7 +270,7 @@ def test_pdf_forms(client, specialist, received, travel, tmp_path, key, title):
     client.force_login(specialist)
     response = client.get(f"/quan-tri/ho-so/{dossier.code}/in/{key}.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content, tmp_path)
+    text = pdf_text(response.content, poppler)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
     assert title in text and dossier.code in text
     if key == "yeu-cau-bo-sung":
@@ -288,10 +282,10 @@ def test_pdf_forms(client, specialist, received, travel, tmp_path, key, title):
         assert "Trước hạn" in text and "Quá hạn" in text
 
 
-def test_refusal_slip(client, officer, submitted, tmp_path):
+def test_refusal_slip(client, officer, submitted, poppler):
     dossier = services.refuse(user=officer, dossier=submitted(), reason="Hồ sơ giả mạo chữ ký.")
     client.force_login(officer)
-    text = pdf_text(client.get(f"/quan-tri/ho-so/{dossier.code}/in/tu-choi.pdf").content, tmp_path)
+    text = pdf_text(client.get(f"/quan-tri/ho-so/{dossier.code}/in/tu-choi.pdf").content, poppler)
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text and "Hồ sơ giả mạo chữ ký." in text
     assert client.get(f"/quan-tri/ho-so/{dossier.code}/in/xin-loi.pdf").status_code == 404
 
@@ -319,7 +313,7 @@ def test_tracking_book_excel(client, officer, received, travel):
     assert AccessLog.objects.filter(what__startswith="sổ theo dõi").count() == 2
 
 
-def test_completion_requested_before_acceptance_from_the_page(client, officer, submitted, tmp_path):
+def test_completion_requested_before_acceptance_from_the_page(client, officer, submitted, poppler):
     dossier = submitted()
     client.force_login(officer)
     html = client.get(f"/quan-tri/ho-so/{dossier.code}/").content.decode()
@@ -336,6 +330,6 @@ def test_completion_requested_before_acceptance_from_the_page(client, officer, s
     assert dossier.status == Status.SUBMITTED
     assert dossier.events.last().action == "request_completion"
     text = pdf_text(
-        client.get(f"/quan-tri/ho-so/{dossier.code}/in/yeu-cau-bo-sung.pdf").content, tmp_path
+        client.get(f"/quan-tri/ho-so/{dossier.code}/in/yeu-cau-bo-sung.pdf").content, poppler
     )
     assert "Tờ khai chưa ký." in text and "Tờ khai đăng ký khai sinh" in text

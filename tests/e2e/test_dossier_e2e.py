@@ -8,7 +8,6 @@ page by page with `pdftoppm -r 80` next to them (looked at by a person when they
 
 import re
 import shutil
-import subprocess
 
 import pytest
 
@@ -34,13 +33,9 @@ def shot(page, name):
     SHOTS.take(page, name)
 
 
-def render_pdf(data: bytes, name: str, tmp_path) -> None:
+def render_pdf(data: bytes, name: str, poppler, tmp_path) -> None:
     assert data.startswith(b"%PDF")
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(data)
-    prefix = tmp_path / name
-    subprocess.run(["pdftoppm", "-r", "80", "-png", str(path), str(prefix)], check=True)
-    pages = sorted(tmp_path.glob(f"{name}-*.png"))
+    pages = poppler.pages(data, tmp_path, dpi=80, name=name)
     assert pages
     if SHOTS.directory is None:
         return
@@ -113,7 +108,7 @@ def action(page, name, **fields):
 
 
 def test_citizen_applies_officer_accepts_specialist_resolves_citizen_rates(
-    live_server, browser, world, tmp_path
+    live_server, browser, world, poppler, tmp_path
 ):
     procedure, point = world
     base = live_server.url
@@ -166,7 +161,7 @@ def test_citizen_applies_officer_accepts_specialist_resolves_citizen_rates(
     assert "Đã thực hiện: Tiếp nhận hồ sơ." in officer.locator(".messages").inner_text()
     shot(officer, "staff-accepted")
     receipt = staff_context.request.get(f"{base}/quan-tri/ho-so/{code}/in/giay-tiep-nhan.pdf")
-    render_pdf(receipt.body(), "receipt", tmp_path)
+    render_pdf(receipt.body(), "receipt", poppler, tmp_path)
     staff_context.close()
 
     # 3. The specialist asks for a supplement.
@@ -180,7 +175,7 @@ def test_citizen_applies_officer_accepts_specialist_resolves_citizen_rates(
     specialist.locator("#tt-request_supplement button[type=submit]").click()
     assert "Yêu cầu bổ sung hồ sơ" in specialist.locator(".ds-status").first.inner_text()
     supplement = staff_context.request.get(f"{base}/quan-tri/ho-so/{code}/in/yeu-cau-bo-sung.pdf")
-    render_pdf(supplement.body(), "supplement", tmp_path)
+    render_pdf(supplement.body(), "supplement", poppler, tmp_path)
 
     # 4. The citizen verifies on the lookup page and uploads the missing document.
     citizen.goto(f"{base}/tra-cuu-ho-so/?ma={code}")
@@ -202,7 +197,7 @@ def test_citizen_applies_officer_accepts_specialist_resolves_citizen_rates(
     assert "Đã giải quyết" in specialist.locator(".ds-status").first.inner_text()
     shot(specialist, "staff-resolved")
     sheet = staff_context.request.get(f"{base}/quan-tri/ho-so/{code}/in/phieu-kiem-soat.pdf")
-    render_pdf(sheet.body(), "control-sheet", tmp_path)
+    render_pdf(sheet.body(), "control-sheet", poppler, tmp_path)
     staff_context.close()
 
     # 6. The officer returns the result.
@@ -234,10 +229,10 @@ def test_citizen_applies_officer_accepts_specialist_resolves_citizen_rates(
     citizen_context.close()
 
     # The other forms, on dossiers that need them: refusal, apology, stop.
-    other_forms(procedure, point, tmp_path)
+    other_forms(procedure, point, poppler, tmp_path)
 
 
-def other_forms(procedure, point, tmp_path):
+def other_forms(procedure, point, poppler, tmp_path):
     from datetime import timedelta
 
     from tthc.dossiers import forms_pdf, services
@@ -265,7 +260,7 @@ def other_forms(procedure, point, tmp_path):
     refused = services.refuse(
         user=officer, dossier=submit(), reason="Tờ khai không có chữ ký của người yêu cầu."
     )
-    render_pdf(forms_pdf.render(refused, "tu-choi"), "refusal", tmp_path)
+    render_pdf(forms_pdf.render(refused, "tu-choi"), "refusal", poppler, tmp_path)
     late = services.accept(user=officer, dossier=submit())
     late = services.apologise(
         user=specialist,
@@ -273,9 +268,9 @@ def other_forms(procedure, point, tmp_path):
         new_appointment=late.due_at + timedelta(days=7),
         reason="Cần xác minh thông tin với cơ quan công an nơi cư trú.",
     )
-    render_pdf(forms_pdf.render(late, "xin-loi"), "apology", tmp_path)
+    render_pdf(forms_pdf.render(late, "xin-loi"), "apology", poppler, tmp_path)
     stopped = services.stop(
         user=specialist, dossier=late, reason="Người yêu cầu không bổ sung hồ sơ theo hẹn."
     )
-    render_pdf(forms_pdf.render(stopped, "dung-xu-ly"), "stop", tmp_path)
+    render_pdf(forms_pdf.render(stopped, "dung-xu-ly"), "stop", poppler, tmp_path)
     assert Applicant.objects.count() == 3

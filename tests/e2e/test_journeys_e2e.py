@@ -218,7 +218,7 @@ def notifications_once(code: str, mailoutbox, expected: list[str]) -> None:
 
 
 def sees_in_queue(journey, page, code: str, tab: str) -> bool:
-    page.goto(f"{journey.base}/quan-tri/ho-so/?tab={tab}")
+    page.goto(f"{journey.base}/quan-tri/ho-so/?the={tab}")
     return code in page.locator("main").inner_text()
 
 

@@ -245,7 +245,7 @@ def test_every_public_page_fits_a_phone(live_server, browser, world, tmp_path):
         ("/thu-tuc/", "portal"),
         ("/tim-kiem/?q=dang+ky+khai+sinh", "search"),
         ("/tim-kiem/?q=khai+sinhh+xyz", ""),
-        ("/tim-kiem/?q=&level=province&online_level=partial", ""),
+        ("/tim-kiem/?q=&cap=province&muc_do=partial", ""),
         (f"/linh-vuc/{field.pk}/", ""),
         ("/thu-tuc/1.001193/", "procedure"),
         (f"/thu-tuc/{CODE}/", "procedure-long"),

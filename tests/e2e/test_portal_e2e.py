@@ -117,7 +117,7 @@ def test_every_public_page_type_is_accessible(live_server, page, demo_province, 
     field = Field.objects.get(name="Hộ tịch")
     pages = [
         ("05-results-empty", "/tim-kiem/?q=khai+sinhh+xyz"),
-        ("06-results-filtered", "/tim-kiem/?q=&level=province&online_level=partial"),
+        ("06-results-filtered", "/tim-kiem/?q=&cap=province&muc_do=partial"),
         ("07-field", f"/linh-vuc/{field.pk}/"),
         ("08-agencies", "/co-quan/"),
         ("09-agency", "/co-quan/000.00.03.H26/"),

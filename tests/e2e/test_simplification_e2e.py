@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.shots import Shots
 from tests.factories import AgencyFactory, MembershipFactory, make_procedure, procedure_data
-from tthc.feedback import extensions
+from tthc.core.handoffs import SIMPLIFY_FEEDBACK, register_handoff
 from tthc.feedback import services as feedback_services
 from tthc.org.models import AgencyKind
 from tthc.simplification import services as simplification_services
@@ -26,7 +26,7 @@ def _shot(page, name):
 
 @pytest.fixture
 def setup():
-    extensions.register_simplification_handler(simplification_services.proposal_from_feedback)
+    register_handoff(SIMPLIFY_FEEDBACK, simplification_services.proposal_from_feedback)
     office = AgencyFactory(name="Văn phòng UBND thành phố Hà Nội", kind=AgencyKind.OFFICE)
     officer = MembershipFactory(role="control_officer", agency=office, user__username="kiemsoat")
     officer.user.set_password(PASSWORD)

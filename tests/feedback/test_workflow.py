@@ -6,7 +6,8 @@ from django.core import mail
 
 from tests.feedback.conftest import at
 from tthc.core.errors import Conflict, PermissionDenied, ValidationError
-from tthc.feedback import deadlines, extensions, selectors, services
+from tthc.core.handoffs import SIMPLIFY_FEEDBACK, handoff, register_handoff
+from tthc.feedback import deadlines, selectors, services
 from tthc.feedback.models import Feedback, FeedbackEvent, Limit, Reminder, Status
 from tthc.feedback.tasks import send_reminders_task
 from tthc.feedback.transitions import TRANSITIONS, Action
@@ -152,18 +153,18 @@ def test_calendar_change_recomputes_open_limits(
 
 def test_simplification_extension_point(submit, control):
     fb = submit()
-    installed = extensions.simplification_handler()  # the simplification app's, restored below
-    extensions.register_simplification_handler(None)
+    installed = handoff(SIMPLIFY_FEEDBACK)  # the simplification app's, restored below
+    register_handoff(SIMPLIFY_FEEDBACK, None)
     try:
         with pytest.raises(Conflict):
             services.propose_simplification(user=control, feedback=fb)
         calls = []
-        extensions.register_simplification_handler(lambda **kw: calls.append(kw) or "DX-001")
+        register_handoff(SIMPLIFY_FEEDBACK, lambda **kw: calls.append(kw) or "DX-001")
         assert services.propose_simplification(user=control, feedback=fb, note="Bỏ yêu cầu") == (
             "DX-001"
         )
     finally:
-        extensions.register_simplification_handler(installed)
+        register_handoff(SIMPLIFY_FEEDBACK, installed)
     assert calls[0]["feedback"] == fb
     assert fb.events.last().data == {"proposal": "DX-001"}
 

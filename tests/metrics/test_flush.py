@@ -54,8 +54,8 @@ def test_running_it_twice_adds_nothing(backend):
 def test_a_batch_is_applied_once_even_if_handed_out_twice(backend):
     _hits(backend, 2)
     batch = backend.begin_drain()
-    assert services.apply_batch(batch)
-    assert not services.apply_batch(batch)  # e.g. the process died before dropping it
+    assert services.apply_batch(batch=batch)
+    assert not services.apply_batch(batch=batch)  # e.g. the process died before dropping it
     backend.finish_drain(batch.id)
     assert DailyVisits.objects.get(date=DAY).visitors == 2
     assert FlushBatch.objects.filter(id=batch.id).exists()

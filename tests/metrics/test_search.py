@@ -67,7 +67,7 @@ def test_bad_arguments_never_raise(person):
 
 
 def test_the_content_site_search_is_counted_once_per_search(rf, backend):
-    from tthc.content.signals import site_searched
+    from tthc.core.signals import site_searched
 
     for page in ("", "1", "2", "3"):  # the first page of results, then the reader pages on
         params = {"q": "Cải cách", "trang": page} if page else {"q": "Cải cách"}
@@ -85,7 +85,7 @@ def test_the_procedure_search_counts_searches_and_those_without_a_result(browse,
 
     catalog.save_procedure(code="1.000001", data=procedure_data())
     assert browse("/tim-kiem/?q=khai+sinh").status_code == 200
-    assert browse("/tim-kiem/?q=Khai+Sinh&page=2").status_code == 200  # paging on: not again
+    assert browse("/tim-kiem/?q=Khai+Sinh&trang=2").status_code == 200  # paging on: not again
     assert browse("/tim-kiem/?q=c%E1%BA%A5p+ph%C3%A9p+bay+flycam").status_code == 200
     assert browse("/tim-kiem/").status_code == 200  # the empty search form is no search
     services.flush_visits()

@@ -16,7 +16,7 @@ def province_file():
 
 
 def test_demo_province_after_the_2025_reorganisation(province_file):
-    counts = load_province(province_file)
+    counts = load_province(data=province_file)
     assert counts["communes"] >= 5
     current_communes = AdministrativeUnit.objects.filter(
         level=UnitLevel.COMMUNE, valid_to__isnull=True
@@ -33,7 +33,7 @@ def test_demo_province_after_the_2025_reorganisation(province_file):
 
 
 def test_agencies_have_a_service_centre_departments_and_commune_committees(province_file):
-    load_province(province_file)
+    load_province(data=province_file)
     province_agencies = Agency.objects.filter(unit__level=UnitLevel.PROVINCE)
     assert province_agencies.filter(kind="service_centre").count() == 1
     assert province_agencies.filter(kind="department").count() >= 10
@@ -46,13 +46,13 @@ def test_agencies_have_a_service_centre_departments_and_commune_committees(provi
 
 
 def test_loading_twice_changes_nothing(province_file):
-    load_province(province_file)
+    load_province(data=province_file)
     before = (
         AdministrativeUnit.objects.count(),
         Agency.objects.count(),
         ReceptionPoint.objects.count(),
     )
-    load_province(province_file)
+    load_province(data=province_file)
     after = (
         AdministrativeUnit.objects.count(),
         Agency.objects.count(),
@@ -63,4 +63,4 @@ def test_loading_twice_changes_nothing(province_file):
 
 def test_a_file_missing_its_sections_is_refused_in_vietnamese():
     with pytest.raises(ValidationError, match="thiếu mục"):
-        load_province({"province": {"code": "01", "name": "X"}})
+        load_province(data={"province": {"code": "01", "name": "X"}})

@@ -37,7 +37,7 @@ def test_defaults_come_from_the_catalog_record(procedure):
 
 
 def test_save_cost_recomputes_and_is_policy_checked(procedure, control, leader):
-    inputs = services.cost_inputs_for(procedure, "in_person")
+    inputs = selectors.cost_inputs(procedure, "in_person")
     inputs["subjects_per_year"] = 1000
     with pytest.raises(PermissionDenied):
         services.save_cost(
@@ -58,7 +58,7 @@ def test_save_cost_recomputes_and_is_policy_checked(procedure, control, leader):
 
 
 def test_cost_after_is_recomputed_from_the_changes(procedure, control, agency):
-    inputs = services.cost_inputs_for(procedure, "in_person")
+    inputs = selectors.cost_inputs(procedure, "in_person")
     inputs["subjects_per_year"] = 500
     services.save_cost(
         user=control, procedure_code=procedure.code, channel="in_person", inputs=inputs
@@ -103,11 +103,11 @@ def _approved(user, procedure, agency, changes=CHANGES):
         legal_text="Thông tư 04/2020/TT-BTP",
         amending_body="Bộ Tư pháp",
     )
-    proposal = services.transition(user=user, proposal=proposal, move="submit")
-    return services.transition(
+    proposal = services.perform(user=user, obj=proposal, action="submit")
+    return services.perform(
         user=user,
-        proposal=proposal,
-        move="approve",
+        obj=proposal,
+        action="approve",
         decision_number="123/QĐ-UBND",
         decision_date=DECISION_DATE,
     )
@@ -117,7 +117,7 @@ def test_implementing_creates_the_linked_catalog_version(procedure, control, age
     proposal = _approved(control, procedure, agency)
     assert proposal.status == ProposalStatus.APPROVED and proposal.approved_on
     before = procedure.current_version.number
-    proposal = services.transition(user=control, proposal=proposal, move="implement")
+    proposal = services.perform(user=control, obj=proposal, action="implement")
     item = proposal.items.get()
     procedure.refresh_from_db()
     assert item.implemented_version == procedure.current_version
@@ -130,7 +130,7 @@ def test_implementing_creates_the_linked_catalog_version(procedure, control, age
     assert in_person["fees"][0]["amount_vnd"] == 20_000
     assert in_person["processing_time"]["amount"] == "0.5"
     assert proposal.code in procedure.current_version.note
-    proposal = services.transition(user=control, proposal=proposal, move="verify")
+    proposal = services.perform(user=control, obj=proposal, action="verify")
     assert proposal.status == ProposalStatus.VERIFIED
     actions = list(ProposalEvent.objects.filter(proposal=proposal).values_list("action", flat=True))
     assert actions == ["create", "submit", "approve", "implement", "verify"]
@@ -142,7 +142,7 @@ def test_implementing_creates_the_linked_catalog_version(procedure, control, age
 def test_abolishing_marks_the_procedure_abolished(procedure, control, agency):
     proposal = _approved(control, procedure, agency, [{"kind": "abolish"}])
     assert proposal.after_per_year_vnd == 0 and proposal.items.get().after_per_filing_vnd == 0
-    services.transition(user=control, proposal=proposal, move="implement")
+    services.perform(user=control, obj=proposal, action="implement")
     procedure.refresh_from_db()
     assert procedure.status == "abolished"
 
@@ -159,18 +159,18 @@ def test_transition_table_is_enforced(procedure, control, leader, agency, other_
             items=[ItemInput(procedure.code)],
         )
     with pytest.raises(Conflict):
-        services.transition(user=control, proposal=draft, move="implement")
-    submitted = services.transition(user=leader, proposal=draft, move="submit")
+        services.perform(user=control, obj=draft, action="implement")
+    submitted = services.perform(user=leader, obj=draft, action="submit")
     with pytest.raises(PermissionDenied):  # an agency does not approve its own proposal
-        services.transition(
+        services.perform(
             user=leader,
-            proposal=submitted,
-            move="approve",
+            obj=submitted,
+            action="approve",
             decision_number="1",
             decision_date=DECISION_DATE,
         )
     with pytest.raises(ValidationError):
-        services.transition(user=control, proposal=submitted, move="approve")
+        services.perform(user=control, obj=submitted, action="approve")
     with pytest.raises(Conflict):
         services.update_proposal(
             user=leader,
@@ -179,7 +179,7 @@ def test_transition_table_is_enforced(procedure, control, leader, agency, other_
             responsible_agency=agency,
             items=[ItemInput(procedure.code)],
         )
-    back = services.transition(user=control, proposal=submitted, move="return", note="Bổ sung")
+    back = services.perform(user=control, obj=submitted, action="return", note="Bổ sung")
     assert back.status == ProposalStatus.DRAFT
     updated = services.update_proposal(
         user=leader,
@@ -190,7 +190,7 @@ def test_transition_table_is_enforced(procedure, control, leader, agency, other_
     )
     assert updated.items.get().changes[0]["kind"] == "drop_document"
     with pytest.raises(ValidationError):
-        services.transition(user=control, proposal=updated, move="fly")
+        services.perform(user=control, obj=updated, action="fly")
 
 
 def test_savings_add_up_across_agencies_and_fields(
@@ -201,7 +201,7 @@ def test_savings_add_up_across_agencies_and_fields(
         (road_procedure, other_agency),
         (procedure, other_agency),
     ):
-        inputs = services.cost_inputs_for(proc, "in_person")
+        inputs = selectors.cost_inputs(proc, "in_person")
         inputs["subjects_per_year"] = 1234
         services.save_cost(
             user=control, procedure_code=proc.code, channel="in_person", inputs=inputs
@@ -232,7 +232,7 @@ def test_follow_up_figures(procedure, control, agency):
         due_on=datetime.date(2020, 1, 1),
     )
     proposal = _approved(control, procedure, agency)
-    services.transition(user=control, proposal=proposal, move="implement")
+    services.perform(user=control, obj=proposal, action="implement")
     figures = selectors.figures()
     assert [p.code for p in figures["overdue"]] == [late.code]
     assert figures["implementation_rate_pct"] == Decimal("100.00")
@@ -240,11 +240,11 @@ def test_follow_up_figures(procedure, control, agency):
 
 
 def test_feedback_item_becomes_a_draft_proposal(procedure, control, agency):
-    from tthc.feedback import extensions
+    from tthc.core.handoffs import SIMPLIFY_FEEDBACK, register_handoff
     from tthc.feedback import services as feedback_services
     from tthc.simplification.models import SimplificationProposal
 
-    extensions.register_simplification_handler(services.proposal_from_feedback)
+    register_handoff(SIMPLIFY_FEEDBACK, services.proposal_from_feedback)
     feedback = feedback_services.submit(
         data=feedback_services.FeedbackInput(
             category="regulation",

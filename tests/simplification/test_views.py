@@ -70,6 +70,7 @@ def test_officer_flow_from_form_to_implemented(client, control, procedure, agenc
     assert bad.status_code == 422 and "không hợp lệ" in bad.content.decode()
     detail = client.get(f"/quan-tri/don-gian-hoa/{proposal.code}/").content.decode()
     assert "Bãi bỏ thành phần hồ sơ: Bản sao sổ hộ khẩu" in detail and "Trình phê duyệt" in detail
+    assert f" — {control.full_name}</li>" in detail  # the history names who acted
     action = f"/quan-tri/don-gian-hoa/{proposal.code}/thao-tac/"
     assert client.post(action, {"move": "submit"}).status_code == 302
     refused = client.post(action, {"move": "approve"})

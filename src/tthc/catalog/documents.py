@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import ngettext
+
 
 @dataclass
 class Section:
@@ -17,6 +19,16 @@ def display_name(document: dict[str, Any]) -> str:
     """The name without the list dash the national text often starts it with."""
     name = document.get("name", "")
     return name.lstrip("-–+•* ").strip() or name
+
+
+def quantity_text(document: dict[str, Any]) -> str:
+    """“1 bản chính, 2 bản sao” as the catalog asks; empty when it does not say."""
+    parts = []
+    if n := document.get("originals"):
+        parts.append(ngettext("%(n)s bản chính", "%(n)s bản chính", n) % {"n": n})
+    if n := document.get("copies"):
+        parts.append(ngettext("%(n)s bản sao", "%(n)s bản sao", n) % {"n": n})
+    return ", ".join(parts)
 
 
 def document_sections(documents: list[dict[str, Any]]) -> list[Section]:

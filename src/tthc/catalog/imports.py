@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
+
 from tthc.catalog import services
 from tthc.catalog.agency_mapping import AgencyResolver, MappingFile
 from tthc.catalog.completeness import missing_components
 from tthc.catalog.importing import national_json, national_xlsx
-from tthc.catalog.models import Procedure
+from tthc.catalog.models import ImportJob, ImportStatus, Procedure
 from tthc.core.errors import ApplicationError
+from tthc.core.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ class ImportReport:
         }
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[RecordReport]]:
+def discover(*, paths: Iterable[str | Path]) -> tuple[list[Path], list[RecordReport]]:
     """The importable files under `paths` (sorted), and a report line for each bad path."""
     files: list[Path] = []
     missing: list[RecordReport] = []
@@ -81,23 +85,23 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[RecordReport
 
 
 def import_procedures(
-    paths: Iterable[str | Path],
     *,
-    user=None,
+    paths: Iterable[str | Path],
+    user: User | None = None,
     mapping: MappingFile | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> ImportReport:
-    files, report_lines = discover(paths)
+    files, report_lines = discover(paths=paths)
     report = ImportReport(records=report_lines)
     resolver = AgencyResolver(mapping)
     for path in files:
-        report.records += import_file(path, user=user, resolver=resolver)
+        report.records += _import_file(path, user=user, resolver=resolver)
         if on_file:
             on_file(path)
     return report
 
 
-def import_file(path: Path, *, user=None, resolver: AgencyResolver) -> list[RecordReport]:
+def _import_file(path: Path, *, user: User | None, resolver: AgencyResolver) -> list[RecordReport]:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -129,11 +133,11 @@ def _import_json_file(path: Path, *, user, resolver: AgencyResolver) -> Iterator
     records = payload if isinstance(payload, list) else [payload]
     for index, record in enumerate(records):
         source = str(path) if len(records) == 1 else f"{path}#{index + 1}"
-        yield import_national_record(record, source=source, user=user, resolver=resolver)
+        yield _import_national_record(record, source=source, user=user, resolver=resolver)
 
 
-def import_national_record(
-    record: Any, *, source: str, user=None, resolver: AgencyResolver
+def _import_national_record(
+    record: Any, *, source: str, user: User | None, resolver: AgencyResolver
 ) -> RecordReport:
     if not isinstance(record, dict):
         return RecordReport(source, problems=["Bản ghi không phải một đối tượng JSON."])
@@ -141,7 +145,7 @@ def import_national_record(
         parsed = national_json.parse_record(record)
     except national_json.RecordError as exc:
         return RecordReport(source, problems=[str(exc)])
-    data = procedure_data_from_parsed(parsed)
+    data = _procedure_data(parsed)
     links, link_problems = resolver.resolve(parsed.code, data)
     missing = missing_components(data, has_linked_agency=bool(links))
     line = RecordReport(
@@ -157,7 +161,7 @@ def import_national_record(
             data=data,
             source=dict(parsed.source),
             origin=parsed.source_url or source,
-            decision=services.get_or_create_decision(parsed.decision_number),
+            decision=services.get_or_create_decision(number=parsed.decision_number),
             agencies=links,
             user=user,
             note="Nhập từ Cổng Dịch vụ công quốc gia",
@@ -169,7 +173,7 @@ def import_national_record(
     return line
 
 
-def procedure_data_from_parsed(parsed) -> dict[str, Any]:
+def _procedure_data(parsed: national_json.ParsedProcedure) -> dict[str, Any]:
     channels = [
         {
             "channel": c.channel,
@@ -264,3 +268,46 @@ def _import_list_file(path: Path, *, user) -> Iterator[RecordReport]:
             continue
         line.outcome = result.outcome.value
         yield line
+
+
+def run_import_job(*, job_id: int) -> ImportJob:
+    """Import the files of an `ImportJob` (started by `import_jobs.start_import`), recording
+    progress file by file, then the per-record report. Run by the background task."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return job
+    root = Path(settings.MEDIA_ROOT) / job.directory
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), files_done=0
+    )
+    done = 0
+
+    def progress(_path) -> None:
+        nonlocal done
+        done += 1
+        ImportJob.objects.filter(pk=job.pk).update(files_done=done)
+
+    try:
+        report = import_procedures(
+            paths=[root / f["name"] for f in job.files], user=job.created_by, on_file=progress
+        )
+    except Exception as exc:  # the job must end in a state the status page can show
+        logger.exception("Import job %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
+        )
+        return ImportJob.objects.get(pk=job.pk)
+    prefix = f"{root}/"
+    records = [
+        {**r.__dict__, "source": r.source.replace(prefix, "")}
+        for r in report.records
+        if r.outcome == "failed" or r.problems
+    ]
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE,
+        finished_at=timezone.now(),
+        files_done=job.files_total,
+        counts=dict(report.counts),
+        report={"summary": report.summary(), "records": records},
+    )
+    return ImportJob.objects.get(pk=job.pk)

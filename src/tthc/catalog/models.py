@@ -141,7 +141,7 @@ class ProcedureVersion(models.Model):
     note = models.CharField("ghi chú", max_length=500, blank=True)
     # Set only when the version was saved before its decision took effect (a scheduled
     # version): it is stored at once but becomes current on this date, through
-    # `services.apply_due_versions` (daily job, task, and lazily on public reads).
+    # `services.apply_due_versions` (the clock's task every few minutes, the daily command).
     effective_from = models.DateField("có hiệu lực từ", null=True, blank=True)
     created_at = models.DateTimeField("thời điểm", auto_now_add=True)
     created_by = models.ForeignKey(

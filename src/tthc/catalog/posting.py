@@ -13,7 +13,6 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from tthc.catalog.models import Procedure, ProcedureAgency, ProcedureVersion, Status
-from tthc.catalog.services import ensure_due_versions_applied
 from tthc.org.models import Agency, AgencyKind, ReceptionPoint, UnitLevel
 
 MAX_CELL_CHARS = 110
@@ -43,6 +42,19 @@ def served_agencies(agency: Agency) -> QuerySet[Agency]:
     )
 
 
+def posting_agency(code: str) -> Agency | None:
+    """An agency whose posting sheet is asked for, with what the sheet's heading shows."""
+    return Agency.objects.select_related("unit", "parent").filter(code=code).first()
+
+
+def reception_point(pk: int) -> ReceptionPoint | None:
+    return (
+        ReceptionPoint.objects.select_related("agency__unit", "agency__parent")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def received_procedures(agency: Agency) -> QuerySet[Procedure]:
     """The procedures in force that `agency` receives (see `served_agencies`), by code.
 
@@ -50,7 +62,6 @@ def received_procedures(agency: Agency) -> QuerySet[Procedure]:
     the provincial centre, commune-level ones for a commune centre. Abolished procedures are
     not posted.
     """
-    ensure_due_versions_applied()
     queryset = Procedure.objects.filter(agency_links__agency__in=served_agencies(agency))
     if agency.kind == AgencyKind.SERVICE_CENTRE:
         direct = Q(agency_links__agency=agency)

@@ -37,9 +37,12 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from tthc.catalog.models import CatalogRevision, Field, Procedure, ProcedureAgency
 from tthc.core.text import fold, fold_words
+from tthc.org.models import Agency
 
 MAX_WORDS = 12
 _CODE_LIKE = re.compile(r"^\d\.\d{1,6}[\w.]*$")
@@ -191,8 +194,6 @@ def catalog_revision() -> int:
 
 
 def _bump_revision() -> None:
-    from tthc.catalog.models import CatalogRevision
-
     if not CatalogRevision.objects.filter(pk=1).update(number=F("number") + 1):
         CatalogRevision.objects.bulk_create(
             [CatalogRevision(pk=1, number=1)], ignore_conflicts=True
@@ -223,11 +224,6 @@ def _changed(sender, **kwargs) -> None:
 def connect_signals() -> None:
     """Saves and deletes outside the services (admin, shell, other apps) raise the revision
     too; the services also call `mark_changed` for their bulk writes, which send no signal."""
-    from django.db.models.signals import post_delete, post_save
-
-    from tthc.catalog.models import Field, Procedure, ProcedureAgency
-    from tthc.org.models import Agency
-
     for model in (Procedure, ProcedureAgency, Field, Agency):
         uid = f"tthc.catalog.search:{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid)

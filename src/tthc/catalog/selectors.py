@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tthc.catalog.models import (
     DecisionItem,
     Field,
+    ImportJob,
     Procedure,
     ProcedureAgency,
     ProcedureVersion,
     PublicationDecision,
 )
-from tthc.catalog.search import SearchResults, search_key, search_procedures
-from tthc.catalog.services import ensure_due_versions_applied
+from tthc.catalog.search import SearchResults, search_key, search_procedures, suggest_similar
+from tthc.core.text import fold
 from tthc.org.models import Agency
 
 
@@ -63,7 +64,6 @@ def procedure_list(
     online_level: str = "",
     status: str = "",
 ) -> QuerySet[Procedure]:
-    ensure_due_versions_applied()  # a decision that took effect today shows today
     queryset = _filtered(
         _listing(),
         level=level,
@@ -100,7 +100,6 @@ def procedure_search(
         return procedure_list(**filters)
 
     def rank() -> QuerySet[Procedure]:
-        ensure_due_versions_applied()  # a miss: the cached entries of today were made after it
         return _filtered(Procedure.objects.all(), **filters)
 
     return SearchResults(q, filters=tuple(filters.items()), rank=rank, fetch=_listing)
@@ -108,7 +107,6 @@ def procedure_search(
 
 def procedures_with_details() -> QuerySet[Procedure]:
     """Procedures with everything `procedure_as_detail` reads, in a fixed number of queries."""
-    ensure_due_versions_applied()  # a decision that took effect today shows today
     return Procedure.objects.select_related("field", "current_version").prefetch_related(
         Prefetch(
             "agency_links",
@@ -141,6 +139,16 @@ def procedure_decisions(procedure: Procedure) -> list[PublicationDecision]:
     return sorted(
         decisions.values(), key=lambda d: (d.signed_on is None, d.signed_on or 0, d.number)
     )
+
+
+def procedure_suggestions(query: str) -> list[Procedure]:
+    """Procedures whose names are close to a query that found nothing (the search page's
+    "did you mean")."""
+    return list(suggest_similar(procedure_list(), query))
+
+
+def public_field(pk: int) -> Field | None:
+    return Field.objects.filter(pk=pk).first()
 
 
 def field_list() -> QuerySet[Field]:
@@ -179,6 +187,71 @@ def procedure_as_detail(procedure: Procedure) -> dict:
     return data
 
 
+# --- Catalog management (views_manage) -------------------------------------------------------
+
+
+def scheduled_procedure_ids(procedures: list[Procedure]) -> set[int]:
+    """Which of `procedures` have a scheduled version not yet current (whatever its date)."""
+    return set(
+        ProcedureVersion.objects.filter(
+            procedure__in=[p.pk for p in procedures],
+            effective_from__isnull=False,
+            number__gt=F("procedure__current_version__number"),
+        ).values_list("procedure_id", flat=True)
+    )
+
+
+def managed_procedure(code: str) -> Procedure | None:
+    """A procedure for the management screens, with its agency links."""
+    return (
+        Procedure.objects.select_related("current_version")
+        .prefetch_related(
+            Prefetch("agency_links", queryset=ProcedureAgency.objects.select_related("agency"))
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+def latest_version(procedure: Procedure) -> ProcedureVersion | None:
+    """The highest-numbered version, scheduled or not (what the edit form starts from)."""
+    return procedure.versions.order_by("-number").first()
+
+
+def procedure_versions(procedure: Procedure) -> list[ProcedureVersion]:
+    """Every version of `procedure`, newest first, with its decision and author."""
+    return list(procedure.versions.select_related("decision", "created_by").order_by("-number"))
+
+
+def decision_list() -> QuerySet[PublicationDecision]:
+    return PublicationDecision.objects.annotate(item_count=Count("items")).order_by(
+        "-signed_on", "-id"
+    )
+
+
+def decision_detail(pk: int) -> PublicationDecision | None:
+    """A decision with its items (`decision.items.all()`) and the versions saved under it
+    (`decision.versions.all()`)."""
+    return (
+        PublicationDecision.objects.prefetch_related(
+            Prefetch(
+                "items", queryset=DecisionItem.objects.select_related("procedure", "replaces")
+            ),
+            Prefetch("versions", queryset=ProcedureVersion.objects.select_related("procedure")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def recent_import_jobs(limit: int = 10) -> list[ImportJob]:
+    return list(ImportJob.objects.select_related("created_by")[:limit])
+
+
+def import_job(pk: int) -> ImportJob | None:
+    return ImportJob.objects.select_related("created_by").filter(pk=pk).first()
+
+
 # --- Public portal (views_public) ------------------------------------------------------------
 
 
@@ -204,8 +277,6 @@ def public_agency(code: str) -> Agency | None:
 def life_event_procedures(event) -> QuerySet[Procedure]:
     """The procedures of a life event (`tthc.catalog.life_events`): its fields, by folded name,
     or its keywords inside the folded name."""
-    from tthc.core.text import fold
-
     condition = Q(field__name_folded__in=[fold(name) for name in event.fields])
     for keyword in event.keywords:
         condition |= Q(name_folded__contains=fold(keyword))

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
 from tthc.catalog import search
@@ -32,6 +33,7 @@ from tthc.catalog.models import (
 )
 from tthc.catalog.schemas import ProcedureData
 from tthc.core.errors import Conflict, NotFound, ValidationError
+from tthc.core.models import User
 from tthc.core.text import fold, normalize_space
 from tthc.org.models import Agency
 from tthc.org.policy import Action, require
@@ -50,7 +52,7 @@ class SaveResult:
     version: ProcedureVersion
 
 
-def validate_data(data: dict[str, Any] | ProcedureData) -> dict[str, Any]:
+def _validate_data(data: dict[str, Any] | ProcedureData) -> dict[str, Any]:
     """The procedure content in its canonical JSON form, or a ValidationError in Vietnamese."""
     if isinstance(data, ProcedureData):
         model = data
@@ -61,7 +63,8 @@ def validate_data(data: dict[str, Any] | ProcedureData) -> dict[str, Any]:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise ValidationError(
-                f"Nội dung thủ tục không hợp lệ ở mục '{where}': {first['msg']}.",
+                _("Nội dung thủ tục không hợp lệ ở mục '%(where)s': %(problem)s.")
+                % {"where": where, "problem": first["msg"]},
                 field=where,
             ) from exc
     return model.model_dump(mode="json")
@@ -86,11 +89,11 @@ def _body_text(data: dict[str, Any]) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
-def get_or_create_field(name: str) -> Field | None:
+def _field_named(name: str) -> Field | None:
     name = normalize_space(name)
     if not name:
         return None
-    field, _ = Field.objects.get_or_create(name_folded=fold(name), defaults={"name": name})
+    field, _created = Field.objects.get_or_create(name_folded=fold(name), defaults={"name": name})
     return field
 
 
@@ -114,12 +117,12 @@ ISSUERS_BY_SUFFIX = {
 }
 
 
-def get_or_create_decision(number: str) -> PublicationDecision | None:
+def get_or_create_decision(*, number: str) -> PublicationDecision | None:
     number = normalize_space(number)[:80]
     if not number:
         return None
     suffix = number.rsplit("-", 1)[-1].upper() if "-" in number else ""
-    decision, _ = PublicationDecision.objects.get_or_create(
+    decision, _created = PublicationDecision.objects.get_or_create(
         number=number, defaults={"issuer": ISSUERS_BY_SUFFIX.get(suffix, "")}
     )
     return decision
@@ -141,7 +144,7 @@ def record_decision(
     effective_on: date,
     title: str = "",
     items: list[DecisionItemInput],
-    user=None,
+    user: User | None = None,
 ) -> PublicationDecision:
     """Record a publication decision and its items.
 
@@ -151,15 +154,15 @@ def record_decision(
     """
     number = normalize_space(number)
     if not number:
-        raise ValidationError("Thiếu số quyết định công bố.", field="number")
+        raise ValidationError(_("Thiếu số quyết định công bố."), field="number")
     if effective_on < signed_on:
         raise ValidationError(
-            "Ngày hiệu lực không thể trước ngày ban hành quyết định.", field="effective_on"
+            _("Ngày hiệu lực không thể trước ngày ban hành quyết định."), field="effective_on"
         )
     if not items:
-        raise ValidationError("Quyết định công bố phải có ít nhất một thủ tục.", field="items")
+        raise ValidationError(_("Quyết định công bố phải có ít nhất một thủ tục."), field="items")
     with transaction.atomic():
-        decision, _ = PublicationDecision.objects.update_or_create(
+        decision, _created = PublicationDecision.objects.update_or_create(
             number=number,
             defaults={
                 "signed_on": signed_on,
@@ -171,19 +174,21 @@ def record_decision(
         for item in items:
             if item.action not in DecisionAction.values:
                 raise ValidationError(
-                    f"Nội dung '{item.action}' không hợp lệ.", field="items.action"
+                    _("Nội dung '%(action)s' không hợp lệ.") % {"action": item.action},
+                    field="items.action",
                 )
             procedure = Procedure.objects.filter(code=item.code).first()
             if procedure is None:
                 raise ValidationError(
-                    f"Không có thủ tục mã '{item.code}' trong danh mục.", field="items.code"
+                    _("Không có thủ tục mã '%(code)s' trong danh mục.") % {"code": item.code},
+                    field="items.code",
                 )
             replaces = None
             if item.action == DecisionAction.REPLACED:
                 replaces = Procedure.objects.filter(code=item.replaces).first()
                 if replaces is None:
                     raise ValidationError(
-                        f"Không có thủ tục bị thay thế mã '{item.replaces}'.",
+                        _("Không có thủ tục bị thay thế mã '%(code)s'.") % {"code": item.replaces},
                         field="items.replaces",
                     )
             DecisionItem.objects.get_or_create(
@@ -226,7 +231,7 @@ def save_procedure(
     origin: str = "",
     decision: PublicationDecision | None = None,
     agencies: list[tuple[Agency, str]] | None = None,
-    user=None,
+    user: User | None = None,
     note: str = "",
     effective_from: date | None = None,
 ) -> SaveResult:
@@ -243,8 +248,8 @@ def save_procedure(
     """
     code = normalize_space(code)
     if not code:
-        raise ValidationError("Thiếu mã thủ tục.", field="code")
-    canonical = validate_data(data)
+        raise ValidationError(_("Thiếu mã thủ tục."), field="code")
+    canonical = _validate_data(data)
     digest = content_hash(canonical)
     if effective_from is None and decision is not None:
         effective_from = decision.effective_on
@@ -292,7 +297,7 @@ def _latest_version(procedure: Procedure) -> ProcedureVersion | None:
     return procedure.versions.order_by("-number").first()
 
 
-def due_versions(today: date) -> QuerySet[ProcedureVersion]:
+def _due_versions(today: date) -> QuerySet[ProcedureVersion]:
     """Scheduled versions whose date has come and that are newer than their procedure's
     current version."""
     return ProcedureVersion.objects.filter(
@@ -302,41 +307,30 @@ def due_versions(today: date) -> QuerySet[ProcedureVersion]:
     )
 
 
-def due_versions_pending() -> QuerySet[ProcedureVersion]:
-    """Scheduled versions not yet current (whatever their date)."""
-    return ProcedureVersion.objects.filter(
-        effective_from__isnull=False,
-        number__gt=F("procedure__current_version__number"),
-    )
-
-
-def apply_due_versions(today: date | None = None) -> list[ProcedureVersion]:
+def apply_due_versions(*, today: date | None = None) -> list[ProcedureVersion]:
     """Make current every scheduled version whose effective date is on or before `today`
     (the newest due one per procedure), updating the list columns and the search index.
 
-    Idempotent and safe to run concurrently (row locks on the procedures): run daily by
-    `tthc apply-scheduled-versions`, by the task `apply_due_versions_task`, and lazily by the
-    public selectors so a page is right on the day even if the job did not run.
+    One transaction; the procedures are locked (`select_for_update(skip_locked=True)`) and each
+    one checked again under its lock, so runs at the same time (the clock's task
+    `apply_due_versions_task` every few minutes and the command `tthc apply-scheduled-versions`)
+    apply each version once. Cheap when nothing is due: one query.
     """
     today = today or timezone.localdate()
-    procedure_ids = sorted(set(due_versions(today).values_list("procedure_id", flat=True)))
     applied = []
-    for procedure_id in procedure_ids:
-        with transaction.atomic():
-            procedure = Procedure.objects.select_for_update().get(pk=procedure_id)
-            version = due_versions(today).filter(procedure=procedure).order_by("-number").first()
-            if version is None:  # applied by another process meanwhile
+    with transaction.atomic():
+        procedures = (
+            Procedure.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=_due_versions(today).values("procedure_id"))
+            .order_by("pk")
+        )
+        for procedure in procedures:
+            version = _due_versions(today).filter(procedure=procedure).order_by("-number").first()
+            if version is None:  # applied by another run between the query and the lock
                 continue
             _apply_current(procedure, version)
             applied.append(version)
     return applied
-
-
-def ensure_due_versions_applied() -> None:
-    """For read paths: one cheap query, and the scheduling work only when something is due."""
-    today = timezone.localdate()
-    if due_versions(today).exists():
-        apply_due_versions(today)
 
 
 def _apply_current(procedure: Procedure, version: ProcedureVersion) -> None:
@@ -344,7 +338,7 @@ def _apply_current(procedure: Procedure, version: ProcedureVersion) -> None:
     levels = data.get("levels", [])
     procedure.current_version = version
     procedure.name = data["name"]
-    procedure.field = get_or_create_field(data.get("field", ""))
+    procedure.field = _field_named(data.get("field", ""))
     procedure.levels = levels
     procedure.is_ministry_level = "ministry" in levels
     procedure.is_province_level = "province" in levels
@@ -386,7 +380,8 @@ class MissingComponents(ValidationError):
     def __init__(self, missing: list[str]):
         labels = [MANDATORY[key] for key in missing]
         super().__init__(
-            "Chưa lưu được: thủ tục thiếu thành phần bắt buộc " + ", ".join(labels) + ".",
+            _("Chưa lưu được: thủ tục thiếu thành phần bắt buộc %(components)s.")
+            % {"components": ", ".join(str(label) for label in labels)},
             field=missing[0],
             code="incomplete",
         )
@@ -395,7 +390,7 @@ class MissingComponents(ValidationError):
 
 def edit_procedure(
     *,
-    user,
+    user: User,
     code: str,
     data: dict[str, Any] | ProcedureData,
     agencies: list[tuple[Agency, str]] | None = None,
@@ -411,7 +406,7 @@ def edit_procedure(
     """
     require(user, Action.CATALOG_EDIT)
     code = normalize_space(code)
-    canonical = validate_data(data)
+    canonical = _validate_data(data)
     has_link = bool(agencies) if agencies is not None else False
     if not create and agencies is None:
         has_link = ProcedureAgency.objects.filter(procedure__code=code).exists()
@@ -425,16 +420,19 @@ def edit_procedure(
     if create:
         if not CODE_PATTERN.match(code):
             raise ValidationError(
-                "Mã thủ tục gồm một chữ số, dấu chấm và sáu chữ số, ví dụ 1.001193.", field="code"
+                _("Mã thủ tục gồm một chữ số, dấu chấm và sáu chữ số, ví dụ 1.001193."),
+                field="code",
             )
         if existing is not None:
-            raise Conflict(f"Đã có thủ tục mã {code} trong danh mục.", field="code")
+            raise Conflict(
+                _("Đã có thủ tục mã %(code)s trong danh mục.") % {"code": code}, field="code"
+            )
     else:
         if existing is None:
-            raise NotFound(f"Không có thủ tục mã '{code}' trong danh mục.")
+            raise NotFound(_("Không có thủ tục mã '%(code)s' trong danh mục.") % {"code": code})
         if existing.status == Status.ABOLISHED:
             raise ValidationError(
-                "Thủ tục đã bãi bỏ: chỉ xem được nội dung và lịch sử, không sửa được.",
+                _("Thủ tục đã bãi bỏ: chỉ xem được nội dung và lịch sử, không sửa được."),
                 code="abolished",
             )
         # The status is set by publication decisions, never by editing the content.
@@ -452,15 +450,15 @@ def edit_procedure(
 
 
 def abolish_procedure(
-    *, user, code: str, number: str, signed_on: date, issuer: str, effective_on: date
+    *, user: User, code: str, number: str, signed_on: date, issuer: str, effective_on: date
 ) -> PublicationDecision:
     """Abolish a procedure by the decision that abolishes it (the content stays readable)."""
     require(user, Action.CATALOG_PUBLISH)
     procedure = Procedure.objects.filter(code=code).first()
     if procedure is None:
-        raise NotFound(f"Không có thủ tục mã '{code}' trong danh mục.")
+        raise NotFound(_("Không có thủ tục mã '%(code)s' trong danh mục.") % {"code": code})
     if procedure.status == Status.ABOLISHED:
-        raise ValidationError("Thủ tục này đã bãi bỏ.", code="abolished")
+        raise ValidationError(_("Thủ tục này đã bãi bỏ."), code="abolished")
     return record_decision(
         number=number,
         signed_on=signed_on,
@@ -471,7 +469,24 @@ def abolish_procedure(
     )
 
 
-def publish_decision(*, user, **arguments) -> PublicationDecision:
+def publish_decision(
+    *,
+    user: User,
+    number: str,
+    signed_on: date,
+    issuer: str,
+    effective_on: date,
+    title: str = "",
+    items: list[DecisionItemInput],
+) -> PublicationDecision:
     """`record_decision` for the management screens: only the control officer may."""
     require(user, Action.CATALOG_PUBLISH)
-    return record_decision(user=user, **arguments)
+    return record_decision(
+        number=number,
+        signed_on=signed_on,
+        issuer=issuer,
+        effective_on=effective_on,
+        title=title,
+        items=items,
+        user=user,
+    )

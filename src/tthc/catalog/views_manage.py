@@ -12,9 +12,11 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from tthc.catalog import diffs, import_jobs, selectors, services
@@ -27,15 +29,7 @@ from tthc.catalog.forms import (
     build_formsets,
     formsets_data,
 )
-from tthc.catalog.models import (
-    DecisionItem,
-    ImportJob,
-    Procedure,
-    ProcedureAgency,
-    ProcedureVersion,
-    PublicationDecision,
-    Status,
-)
+from tthc.catalog.models import Procedure, Status
 from tthc.catalog.schemas import ProcedureData
 from tthc.core.errors import ApplicationError, PermissionDenied
 from tthc.org.policy import DENIED_MESSAGES, Action, can
@@ -84,11 +78,7 @@ def procedure_list(request):
         status = ""
     queryset = selectors.procedure_list(q=query, status=status)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("trang"))
-    scheduled = set(
-        services.due_versions_pending()
-        .filter(procedure__in=[p.pk for p in page.object_list])
-        .values_list("procedure_id", flat=True)
-    )
+    scheduled = selectors.scheduled_procedure_ids(page.object_list)
     return render(
         request,
         "catalog/manage/list.html",
@@ -120,21 +110,23 @@ def _render_form(request, *, form, formsets, procedure=None, latest=None, status
 
 # which form or formset shows the message of a missing mandatory component
 _MISSING_TARGET = {
-    "name": ("form", "name", "Nhập tên thủ tục."),
-    "steps": ("steps", None, "Nhập ít nhất một bước của trình tự thực hiện."),
-    "channels": ("channels", None, "Nhập ít nhất một cách thức thực hiện."),
-    "documents": ("documents", None, "Nhập ít nhất một giấy tờ của thành phần hồ sơ."),
+    "name": ("form", "name", _lazy("Nhập tên thủ tục.")),
+    "steps": ("steps", None, _lazy("Nhập ít nhất một bước của trình tự thực hiện.")),
+    "channels": ("channels", None, _lazy("Nhập ít nhất một cách thức thực hiện.")),
+    "documents": ("documents", None, _lazy("Nhập ít nhất một giấy tờ của thành phần hồ sơ.")),
     "processing_time": (
         "channels",
         None,
-        "Chưa có thời hạn giải quyết: nhập số và đơn vị (hoặc ghi bằng chữ) cho cách thức "
-        "thực hiện.",
+        _lazy(
+            "Chưa có thời hạn giải quyết: nhập số và đơn vị (hoặc ghi bằng chữ) cho cách thức "
+            "thực hiện."
+        ),
     ),
-    "subjects": ("form", "subjects", "Nhập đối tượng thực hiện (mỗi dòng một đối tượng)."),
+    "subjects": ("form", "subjects", _lazy("Nhập đối tượng thực hiện (mỗi dòng một đối tượng).")),
     "agency": (
         "form",
         "agencies",
-        "Chọn cơ quan thực hiện hoặc ghi tên cơ quan thực hiện.",
+        _lazy("Chọn cơ quan thực hiện hoặc ghi tên cơ quan thực hiện."),
     ),
 }
 
@@ -169,9 +161,9 @@ def _save(request, *, form, formsets, procedure, create: bool):
     valid = form.is_valid()
     valid = all([fs.is_valid() for fs in formsets.values()]) and valid
     if not valid:
-        form.add_error(None, "Chưa lưu được: kiểm tra các ô được đánh dấu bên dưới.")
+        form.add_error(None, _("Chưa lưu được: kiểm tra các ô được đánh dấu bên dưới."))
         return None
-    base = dict(procedure.versions.order_by("-number").first().data) if procedure else {}
+    base = dict(selectors.latest_version(procedure).data) if procedure else {}
     data = {**base, **form.scalar_data(), **formsets_data(formsets)}
     try:
         return services.edit_procedure(
@@ -193,16 +185,18 @@ def _save(request, *, form, formsets, procedure, create: bool):
 def _saved_message(request, result) -> None:
     version = result.version
     if result.outcome == services.Outcome.UNCHANGED:
-        messages.info(request, "Nội dung không thay đổi: không tạo phiên bản mới.")
+        messages.info(request, _("Nội dung không thay đổi: không tạo phiên bản mới."))
     elif version.effective_from:
         messages.success(
             request,
-            f"Đã lưu phiên bản {version.number}. Phiên bản này có hiệu lực từ ngày "
-            f"{version.effective_from:%d/%m/%Y}; đến ngày đó trang công khai vẫn hiển thị "
-            "phiên bản hiện hành.",
+            _(
+                "Đã lưu phiên bản %(number)s. Phiên bản này có hiệu lực từ ngày %(date)s; đến "
+                "ngày đó trang công khai vẫn hiển thị phiên bản hiện hành."
+            )
+            % {"number": version.number, "date": f"{version.effective_from:%d/%m/%Y}"},
         )
     else:
-        messages.success(request, f"Đã lưu phiên bản {version.number}.")
+        messages.success(request, _("Đã lưu phiên bản %(number)s.") % {"number": version.number})
 
 
 @guarded(Action.CATALOG_EDIT)
@@ -222,21 +216,19 @@ def procedure_create(request):
 
 
 def _procedure(code: str) -> Procedure:
-    return get_object_or_404(
-        Procedure.objects.select_related("current_version").prefetch_related(
-            Prefetch("agency_links", queryset=ProcedureAgency.objects.select_related("agency"))
-        ),
-        code=code,
-    )
+    procedure = selectors.managed_procedure(code)
+    if procedure is None:
+        raise Http404(_("Không tìm thấy thủ tục."))
+    return procedure
 
 
 @guarded(Action.CATALOG_EDIT)
 @require_http_methods(["GET", "POST"])
 def procedure_edit(request, code: str):
     procedure = _procedure(code)
-    latest = procedure.versions.order_by("-number").first()
+    latest = selectors.latest_version(procedure)
     if procedure.status == Status.ABOLISHED:
-        messages.error(request, "Thủ tục đã bãi bỏ: chỉ xem được nội dung và lịch sử.")
+        messages.error(request, _("Thủ tục đã bãi bỏ: chỉ xem được nội dung và lịch sử."))
         return redirect("catalog:manage-history", code=code)
     post = request.POST if request.method == "POST" else None
     agencies = list({link.agency_id: link.agency for link in procedure.agency_links.all()}.values())
@@ -267,7 +259,7 @@ def _version_number(value: str | None, default: int) -> int:
 @guarded(Action.CATALOG_EDIT)
 def procedure_history(request, code: str):
     procedure = _procedure(code)
-    versions = list(procedure.versions.select_related("decision", "created_by").order_by("-number"))
+    versions = selectors.procedure_versions(procedure)
     current = procedure.current_version.number if procedure.current_version else 0
     newest = versions[0].number if versions else 0
     right = _version_number(request.GET.get("den"), newest)
@@ -309,8 +301,11 @@ def procedure_abolish(request, code: str):
             when = decision.effective_on
             messages.success(
                 request,
-                f"Đã ghi nhận bãi bỏ thủ tục {code} theo Quyết định {decision.number}, "
-                f"có hiệu lực từ ngày {when:%d/%m/%Y}. Nội dung và lịch sử vẫn xem được.",
+                _(
+                    "Đã ghi nhận bãi bỏ thủ tục %(code)s theo Quyết định %(number)s, có hiệu lực "
+                    "từ ngày %(date)s. Nội dung và lịch sử vẫn xem được."
+                )
+                % {"code": code, "number": decision.number, "date": f"{when:%d/%m/%Y}"},
             )
             return redirect("catalog:manage-history", code=code)
     return render(
@@ -323,10 +318,7 @@ def procedure_abolish(request, code: str):
 
 @guarded(Action.CATALOG_EDIT)
 def decision_list(request):
-    queryset = PublicationDecision.objects.annotate(item_count=Count("items")).order_by(
-        "-signed_on", "-id"
-    )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = Paginator(selectors.decision_list(), PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(request, "catalog/manage/decisions.html", {**_nav(request), "page": page})
 
 
@@ -358,8 +350,15 @@ def decision_create(request):
         else:
             messages.success(
                 request,
-                f"Đã ghi nhận Quyết định {decision.number} với {len(rows)} thủ tục, "
-                f"có hiệu lực từ ngày {decision.effective_on:%d/%m/%Y}.",
+                _(
+                    "Đã ghi nhận Quyết định %(number)s với %(count)s thủ tục, có hiệu lực từ ngày "
+                    "%(date)s."
+                )
+                % {
+                    "number": decision.number,
+                    "count": len(rows),
+                    "date": f"{decision.effective_on:%d/%m/%Y}",
+                },
             )
             return redirect("catalog:manage-decisions")
     return render(
@@ -372,13 +371,18 @@ def decision_create(request):
 
 @guarded(Action.CATALOG_EDIT)
 def decision_detail(request, pk: int):
-    decision = get_object_or_404(PublicationDecision, pk=pk)
-    items = DecisionItem.objects.filter(decision=decision).select_related("procedure", "replaces")
-    versions = ProcedureVersion.objects.filter(decision=decision).select_related("procedure")
+    decision = selectors.decision_detail(pk)
+    if decision is None:
+        raise Http404(_("Không tìm thấy quyết định công bố."))
     return render(
         request,
         "catalog/manage/decision_detail.html",
-        {**_nav(request), "decision": decision, "items": items, "versions": versions},
+        {
+            **_nav(request),
+            "decision": decision,
+            "items": decision.items.all(),
+            "versions": decision.versions.all(),
+        },
     )
 
 
@@ -404,7 +408,7 @@ def import_start(request):
             form.add_error("files", exc.message)
         else:
             return redirect("catalog:manage-import-status", pk=job.pk)
-    jobs = ImportJob.objects.select_related("created_by")[:10]
+    jobs = selectors.recent_import_jobs()
     return render(
         request,
         "catalog/manage/import.html",
@@ -415,7 +419,9 @@ def import_start(request):
 
 @guarded(Action.CATALOG_IMPORT)
 def import_status(request, pk: int):
-    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+    job = selectors.import_job(pk)
+    if job is None:
+        raise Http404(_("Không tìm thấy lần nhập dữ liệu."))
     return render(
         request,
         "catalog/manage/import_status.html",

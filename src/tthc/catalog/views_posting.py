@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tthc.catalog import pdf, posting, selectors
 from tthc.catalog.documents import document_sections
@@ -80,13 +81,13 @@ def index(request):
 
 
 def agency_sheet(request, code: str):
-    agency = get_object_or_404(Agency.objects.select_related("unit", "parent"), code=code)
+    agency = _agency(code)
     context = _sheet_context(agency, posting.received_procedures(agency))
     return render(request, "catalog/posting/agency.html", context)
 
 
 def agency_pdf(request, code: str):
-    agency = get_object_or_404(Agency.objects.select_related("unit", "parent"), code=code)
+    agency = _agency(code)
     key = f"agency:{agency.pk}:{posting.fingerprint(agency)}"
     content = pdf.cached_pdf(
         key,
@@ -101,10 +102,18 @@ def agency_pdf(request, code: str):
     return _pdf_response(content, filename, download="tai" in request.GET)
 
 
+def _agency(code: str) -> Agency:
+    agency = posting.posting_agency(code)
+    if agency is None:
+        raise Http404(_("Không tìm thấy cơ quan."))
+    return agency
+
+
 def _point(pk: int) -> ReceptionPoint:
-    return get_object_or_404(
-        ReceptionPoint.objects.select_related("agency__unit", "agency__parent"), pk=pk
-    )
+    point = posting.reception_point(pk)
+    if point is None:
+        raise Http404(_("Không tìm thấy điểm tiếp nhận."))
+    return point
 
 
 def point_sheet(request, pk: int):

@@ -11,22 +11,20 @@ import unicodedata
 from functools import wraps
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 
-from tthc.catalog import selectors
-from tthc.catalog.documents import document_sections
+from tthc.catalog import hooks, selectors
+from tthc.catalog.documents import document_sections, quantity_text
 from tthc.catalog.life_events import LIFE_EVENTS, get_life_event
-from tthc.catalog.models import Field
 from tthc.catalog.signals import procedure_searched
 from tthc.core.text import fold_words
 
@@ -87,6 +85,38 @@ def public_page(view):
     return require_safe(wrapped)
 
 
+# Query parameters of the pages are Vietnamese without diacritics, like every page of the site
+# (the API keeps its English names, those of its JSON fields). The English names the search
+# used before answer with a permanent redirect, so bookmarks and search engines follow.
+ENGLISH_PARAMS = {
+    "page": "trang",
+    "level": "cap",
+    "field": "linh_vuc",
+    "agency": "co_quan",
+    "online_level": "muc_do",
+}
+
+
+def vietnamese_params(view):
+    """301 from a URL with the English query parameters to the same URL with the Vietnamese
+    ones (a Vietnamese parameter given too wins)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not any(name in request.GET for name in ENGLISH_PARAMS):
+            return view(request, *args, **kwargs)
+        params = QueryDict(mutable=True)
+        for name, values in request.GET.lists():
+            vietnamese = ENGLISH_PARAMS.get(name, name)
+            if vietnamese != name and vietnamese in request.GET:
+                continue
+            params.setlist(vietnamese, values)
+        query = params.urlencode()
+        return HttpResponsePermanentRedirect(request.path + (f"?{query}" if query else ""))
+
+    return wrapped
+
+
 @csrf_exempt
 def set_language(request):
     """Django's `set_language`, without the CSRF check: the language switch is on every public
@@ -144,7 +174,7 @@ def highlight(text: str, words: list[str]) -> SafeString:
 
 def _page(request, queryset, words: list[str] | None = None):
     """One page of procedures, each carrying its display labels (and highlighted name)."""
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("trang"))
     for procedure in page.object_list:
         procedure.highlighted_name = highlight(procedure.name, words or [])
         procedure.level_labels = [LEVEL_LABELS.get(x, x) for x in procedure.levels]
@@ -158,7 +188,7 @@ def _absolute(request, path: str) -> str:
 
 def _canonical_with_page(request, path: str, page) -> str:
     if page.number > 1:
-        return _absolute(request, f"{path}?page={page.number}")
+        return _absolute(request, f"{path}?trang={page.number}")
     return _absolute(request, path)
 
 
@@ -181,17 +211,18 @@ def home(request):
 
 
 @public_page
+@vietnamese_params
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    level = request.GET.get("level", "")
+    level = request.GET.get("cap", "")
     level = level if level in LEVEL_LABELS else ""
-    online_level = request.GET.get("online_level", "")
+    online_level = request.GET.get("muc_do", "")
     online_level = online_level if online_level in ONLINE_LABELS else ""
     try:
-        field_id = int(request.GET.get("field", "") or 0) or None
+        field_id = int(request.GET.get("linh_vuc", "") or 0) or None
     except ValueError:
         field_id = None
-    agency = request.GET.get("agency", "")[:40]
+    agency = request.GET.get("co_quan", "")[:40]
     queryset = selectors.procedure_search(
         q=query, level=level, field=field_id, agency=agency, online_level=online_level
     )
@@ -202,13 +233,11 @@ def search(request):
             request=request,
             query=query,
             result_count=page.paginator.count,
-            first_page=request.GET.get("page", "1") in ("", "1"),
+            first_page=request.GET.get("trang", "1") in ("", "1"),
         )
     suggestions = []
     if query and not page.paginator.count:
-        from tthc.catalog.search import suggest_similar
-
-        suggestions = list(suggest_similar(selectors.procedure_list(), query))
+        suggestions = selectors.procedure_suggestions(query)
     filtered = bool(level or field_id or agency or online_level)
     return render(
         request,
@@ -232,17 +261,6 @@ def search(request):
             "noindex": True,
         },
     )
-
-
-def _quantity(document: dict) -> str:
-    parts = []
-    if document.get("originals"):
-        n = document["originals"]
-        parts.append(ngettext("%(n)s bản chính", "%(n)s bản chính", n) % {"n": n})
-    if document.get("copies"):
-        n = document["copies"]
-        parts.append(ngettext("%(n)s bản sao", "%(n)s bản sao", n) % {"n": n})
-    return ", ".join(parts)
 
 
 def _time_text(processing_time: dict) -> str:
@@ -269,14 +287,15 @@ def _national_url(version) -> str:
 
 
 def _apply_url(procedure, national_url: str) -> tuple[str, bool]:
-    """Where "apply online" leads: our own dossier intake if it exists, else the national
-    portal's page of the procedure. The flag says whether the link leaves the site."""
+    """Where "apply online" leads: this site's intake form when an app registered one
+    (`tthc.catalog.hooks`), else the national portal's page of the procedure. The flag says
+    whether the link leaves the site."""
     if procedure.online_level not in ("full", "partial") or procedure.status == "abolished":
         return "", False
-    try:
-        return reverse("dossiers:apply", args=[procedure.code]), False
-    except NoReverseMatch:
-        return national_url, bool(national_url)
+    own = hooks.apply_link(procedure)
+    if own:
+        return own, False
+    return national_url, bool(national_url)
 
 
 def _procedure_context(request, code: str) -> dict:
@@ -290,7 +309,7 @@ def _procedure_context(request, code: str) -> dict:
     sections = document_sections(data.get("documents", []))
     for section in sections:
         for row in section.documents:
-            row["quantity"] = _quantity(row)
+            row["quantity"] = quantity_text(row)
     channels = [
         {
             "label": CHANNEL_LABELS.get(c["channel"], c["channel"]),
@@ -341,8 +360,9 @@ def procedure_print(request, code: str):
 
 
 @public_page
+@vietnamese_params
 def field(request, pk: int):
-    field = Field.objects.filter(pk=pk).first()
+    field = selectors.public_field(pk)
     if field is None:
         raise Http404(_("Không tìm thấy lĩnh vực."))
     page = _page(request, selectors.procedure_list(field=field.pk))
@@ -373,6 +393,7 @@ def agencies(request):
 
 
 @public_page
+@vietnamese_params
 def agency(request, code: str):
     agency = selectors.public_agency(code)
     if agency is None:
@@ -405,6 +426,7 @@ def life_events(request):
 
 
 @public_page
+@vietnamese_params
 def life_event(request, slug: str):
     event = get_life_event(slug)
     if event is None:

@@ -17,4 +17,4 @@ class ContentConfig(AppConfig):
 def _sync_groups_on_login(sender, request, user, **kwargs):
     from tthc.content.services import sync_wagtail_groups
 
-    sync_wagtail_groups(user)
+    sync_wagtail_groups(user=user)

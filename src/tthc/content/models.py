@@ -2,8 +2,9 @@
 conferences, study visits) and standard pages (rights and duties, guides, contacts), plus the
 moderation task that lets an editor's article be approved only by another editor.
 
-Reading (lists, filters, pagination, search) lives in `selectors`; pages only ask for it in
-`get_context`.
+The lists a page draws (filters, pagination, its side columns) are read by `listings` over the
+querysets the page gives it in `get_context`; the other reads (feeds, site search) live in
+`selectors`, which imports these models (so neither module imports the other back).
 """
 
 from __future__ import annotations
@@ -31,30 +32,12 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from tthc.content import listings
 from tthc.content.blocks import BodyBlock
+from tthc.content.choices import Category, EventKind
+from tthc.content.choosers import procedure_chooser_viewset
 from tthc.content.slugs import reserved_slugs
 from tthc.core.text import fold, normalize_space
-
-NEWS_PAGE_SIZE = 10
-EVENTS_PAGE_SIZE = 10
-
-
-class Category(models.TextChoices):
-    """The subjects the communication plan asks the portal to cover (DOMAIN §10)."""
-
-    CONTROL = "kiem-soat-tthc", gettext_lazy("Kiểm soát thủ tục hành chính")
-    ONE_STOP = "cai-cach-mot-cua", gettext_lazy("Cải cách TTHC, một cửa, một cửa liên thông")
-    ONLINE = "dich-vu-cong-truc-tuyen", gettext_lazy("Dịch vụ công trực tuyến")
-    RESULTS = "ket-qua-cai-cach", gettext_lazy("Kết quả cải cách thủ tục hành chính")
-    EXEMPLARS = "sang-kien-guong-dien-hinh", gettext_lazy("Sáng kiến, gương điển hình")
-    RIGHTS = "quyen-va-nghia-vu", gettext_lazy("Quyền và nghĩa vụ của công dân, cán bộ")
-    TRAINING = "dao-tao-hoi-nghi", gettext_lazy("Đào tạo, hội nghị, học tập kinh nghiệm")
-
-
-class EventKind(models.TextChoices):
-    TRAINING = "tap-huan", gettext_lazy("Tập huấn")
-    CONFERENCE = "hoi-nghi", gettext_lazy("Hội nghị")
-    STUDY_VISIT = "hoc-tap-kinh-nghiem", gettext_lazy("Học tập kinh nghiệm")
 
 
 def reserved_slug_error(slug: str) -> str:
@@ -148,10 +131,15 @@ class HomePage(ContentPage):
         verbose_name_plural = "trang chủ"
 
     def get_context(self, request, *args, **kwargs):
-        from tthc.content import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.home_blocks())
+        context.update(
+            listings.home_blocks(
+                articles=ArticlePage.objects.live().public(),
+                events=EventPage.objects.live().public(),
+                news_index=NewsIndexPage.objects.live().first(),
+                events_index=EventIndexPage.objects.live().first(),
+            )
+        )
         return context
 
 
@@ -174,11 +162,9 @@ class NewsIndexPage(FilteredIndex, ContentPage):
     def listing(self, request):
         """This request's page of the list (worked out once: `serve` needs its status,
         `get_context` its rows, and a preview calls only `get_context`)."""
-        from tthc.content import selectors
-
         if not hasattr(request, "_news_listing"):
-            request._news_listing = selectors.news_listing(
-                self,
+            request._news_listing = listings.news_listing(
+                ArticlePage.objects.live().public().child_of(self),
                 category=request.GET.get("chuyen-muc", ""),
                 tag=request.GET.get("the", ""),
                 page_number=request.GET.get("trang"),
@@ -270,19 +256,13 @@ class ArticlePage(ContentPage):
         indexes = [models.Index(fields=["date"])]
 
     def get_context(self, request, *args, **kwargs):
-        from tthc.content import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["procedures"] = selectors.related_procedures(self)
+        context["procedures"] = listings.related_procedures(self)
         context["news_index"] = self.get_parent()
-        context["more_articles"] = selectors.more_articles(self)
+        context["more_articles"] = listings.more_articles(
+            self, articles=ArticlePage.objects.live().public()
+        )
         return context
-
-
-def procedure_chooser_widget():
-    from tthc.content.choosers import procedure_chooser_viewset
-
-    return procedure_chooser_viewset.widget_class
 
 
 class ArticleProcedure(Orderable):
@@ -291,7 +271,7 @@ class ArticleProcedure(Orderable):
         "catalog.Procedure", verbose_name="Thủ tục", on_delete=models.CASCADE, related_name="+"
     )
 
-    panels = [FieldPanel("procedure", widget=procedure_chooser_widget())]
+    panels = [FieldPanel("procedure", widget=procedure_chooser_viewset.widget_class)]
 
     class Meta(Orderable.Meta):
         verbose_name = "thủ tục liên quan"
@@ -315,11 +295,11 @@ class EventIndexPage(FilteredIndex, ContentPage):
         verbose_name_plural = "danh sách hội nghị, tập huấn"
 
     def listing(self, request):
-        from tthc.content import selectors
-
         if not hasattr(request, "_event_listing"):
-            request._event_listing = selectors.event_listing(
-                self, kind=request.GET.get("loai", ""), page_number=request.GET.get("trang")
+            request._event_listing = listings.event_listing(
+                EventPage.objects.live().public().child_of(self),
+                kind=request.GET.get("loai", ""),
+                page_number=request.GET.get("trang"),
             )
         return request._event_listing
 
@@ -372,11 +352,11 @@ class EventPage(ContentPage):
             raise ValidationError({"end_at": _("Thời gian kết thúc phải sau thời gian bắt đầu.")})
 
     def get_context(self, request, *args, **kwargs):
-        from tthc.content import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context["attachments"] = self.attachments.select_related("document")
-        context["other_events"] = selectors.other_events(self)
+        context["other_events"] = listings.other_events(
+            self, events=EventPage.objects.live().public()
+        )
         context["now"] = timezone.now()
         return context
 

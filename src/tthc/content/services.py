@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from tthc.content import setup
+from tthc.core.models import User
 from tthc.org.models import Membership
 from tthc.org.policy import RULES, Action
 
@@ -40,7 +41,7 @@ def _content_roles() -> set[str]:
     return {grant.role for grant in RULES[Action.CONTENT_EDIT]}
 
 
-def sync_wagtail_groups(user) -> bool:
+def sync_wagtail_groups(*, user: User) -> bool:
     """Put `user` in the editors' group when an org role lets them edit content (the roles of
     policy `CONTENT_EDIT`: editors and administrators), take them out otherwise. Returns whether the
     user is now in the group."""
@@ -66,7 +67,7 @@ def sync_all_editor_groups() -> tuple[int, int]:
     members = removed = 0
     for user in candidates.distinct().order_by("pk"):
         was_member = user.groups.filter(pk=group.pk).exists()
-        if sync_wagtail_groups(user):
+        if sync_wagtail_groups(user=user):
             members += 1
         elif was_member:
             removed += 1

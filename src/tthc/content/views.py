@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from tthc.content import selectors
-from tthc.content.signals import site_searched
+from tthc.core.signals import site_searched
 from tthc.core.text import normalize_space
 
 

@@ -1,5 +1,9 @@
+from typing import ClassVar
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -46,3 +50,30 @@ class AppendOnlyModel(models.Model):
         raise RuntimeError(
             f"{str(self._meta.verbose_name_plural).capitalize()} chỉ được ghi thêm, không được xóa."
         )
+
+
+class Event(AppendOnlyModel):
+    """One step of an object's history (a dossier, a feedback, a proposal): who did what, when.
+
+    A concrete event names the object it belongs to in `subject_field` (its foreign key) and adds
+    its own status fields (and the agency, where the history records one). Rows are written by
+    `tthc.core.events.append_event` only.
+    """
+
+    subject_field: ClassVar[str]
+
+    at = models.DateTimeField(_("thời điểm"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("thao tác"), max_length=40)
+    note = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True

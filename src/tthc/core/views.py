@@ -2,6 +2,8 @@
 
 from django.http import JsonResponse
 
+from tthc.core.middleware import unreadable_response
+
 
 def health(request):
     """Liveness probe for load balancers: answers without touching the database."""
@@ -10,6 +12,4 @@ def health(request):
 
 def bad_request(request, exception=None):
     """`handler400`: the same answer as `UnreadableRequestMiddleware` (JSON under /api/)."""
-    from tthc.core.middleware import unreadable_response
-
     return unreadable_response(request, exception or Exception())

@@ -387,7 +387,7 @@ def routes(rng: random.Random) -> list[Route]:
     version with a processing time in figures, a resolving agency and a staffed desk."""
     defined = set(ProcessStep.objects.values_list("procedure_id", flat=True))
     hours_cache, calendars = {}, {}
-    points, staffed = list(routing._active_points()), routing.staffed_agency_ids()
+    points, staffed = list(routing.active_points()), routing.staffed_agency_ids()
     found = []
     procedures = (
         Procedure.objects.select_related("current_version")
@@ -408,8 +408,8 @@ def routes(rng: random.Random) -> list[Route]:
         if not agencies:
             continue
         # routing.desks_by_agency, with the desks and staffed agencies read once for all
-        # procedures (the same rule, `routing._desks`).
-        desks = {a.pk: routing._desks(procedure, a, points, staffed) for a in agencies}
+        # procedures (the same rule, `routing.rank_desks`).
+        desks = {a.pk: routing.rank_desks(procedure, a, points, staffed) for a in agencies}
         popularity = POPULAR.get(procedure.code, rng.lognormvariate(0, 0.6))
         for agency in agencies:
             roles = _step_roles(procedure, agency, defined)
@@ -510,10 +510,8 @@ def legal_due(plan: DossierPlan, received_at: datetime, pauses, as_of=None):
 
 
 def _fee(route: Route, channel: int) -> int:
-    from tthc.dossiers.services import channel_fee
-
     kind = "online" if channel == Channel.ONLINE else "in_person"
-    return channel_fee(route.version.data, kind)
+    return selectors.channel_fee(route.version.data, kind)
 
 
 SCENARIOS = (
@@ -1250,7 +1248,7 @@ def feedback_rows(plan: FeedbackPlan, *, code: str, now: datetime, staff: dict, 
     from tthc.feedback import deadlines as fd
     from tthc.feedback.models import Feedback, FeedbackEvent, Limit, Vote
     from tthc.feedback.models import Status as FStatus
-    from tthc.feedback.services import MEETS, _folded
+    from tthc.feedback.services import MEETS, search_text
     from tthc.feedback.transitions import Action as F
     from tthc.feedback.transitions import target as ftarget
 
@@ -1294,7 +1292,7 @@ def feedback_rows(plan: FeedbackPlan, *, code: str, now: datetime, staff: dict, 
         status=FStatus.WAITING,
         created_by_id=control if entered else None,
     )
-    fb.search_folded = _folded(fb)
+    fb.search_folded = search_text(feedback=fb)
     restart(fb, plan.submitted_at)
     events = [
         FeedbackEvent(
@@ -1335,7 +1333,7 @@ def feedback_rows(plan: FeedbackPlan, *, code: str, now: datetime, staff: dict, 
             restart(fb, at)
         elif action == F.DRAFT_ANSWER:
             fb.answer = step.data["answer"]
-            fb.search_folded = _folded(fb)
+            fb.search_folded = search_text(feedback=fb)
         elif action == F.APPROVE:
             fb.ready_at = at
             fd.store(fb, Limit.PUBLISH, fd.compute(fb, Limit.PUBLISH, cal(fb.agency_id)))

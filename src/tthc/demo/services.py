@@ -64,7 +64,7 @@ def _agency_for(key: str) -> Agency:
     raise ValueError(key)
 
 
-def desk_username(point: ReceptionPoint) -> str:
+def desk_username(*, point: ReceptionPoint) -> str:
     """`tiepnhan.<place>` for a desk's officer: “tiepnhan.cuanam”, “tiepnhan.chinhanh2”."""
     name = fold(
         point.agency.unit.name if point.agency.unit.level == UnitLevel.COMMUNE else point.name
@@ -75,7 +75,7 @@ def desk_username(point: ReceptionPoint) -> str:
 
 
 @transaction.atomic
-def create_accounts(password: str) -> list[tuple[str, str, str]]:
+def create_accounts(*, password: str) -> list[tuple[str, str, str]]:
     user_model = get_user_model()
     created = []
     for username, full_name, role, where in ACCOUNTS:
@@ -101,7 +101,7 @@ def _desk_officers(password: str) -> list[tuple[str, str, str]]:
     created, agencies = [], set()
     points = ReceptionPoint.objects.filter(is_active=True).select_related("agency__unit")
     for point in points.order_by("agency__code", "name"):
-        username = desk_username(point)
+        username = desk_username(point=point)
         if point.agency_id in agencies:
             continue
         if point.agency_id in staffed and not user_model.objects.filter(username=username).exists():
@@ -122,9 +122,9 @@ def _desk_officers(password: str) -> list[tuple[str, str, str]]:
 
 def build_demo(*, password: str | None = None) -> tuple[dict, list, ImportReport]:
     password = password or os.environ.get("TTHC_DEMO_PASSWORD", "demo-tthc-2025")
-    org_counts = load_province(json.loads(ORG_FILE.read_text(encoding="utf-8")))
-    accounts = create_accounts(password)
-    report = import_procedures([PROCEDURES_DIR])
+    org_counts = load_province(data=json.loads(ORG_FILE.read_text(encoding="utf-8")))
+    accounts = create_accounts(password=password)
+    report = import_procedures(paths=[PROCEDURES_DIR])
     define_processes()
     return org_counts, accounts, report
 

@@ -1,18 +1,22 @@
-"""Public API of dossiers: online submission with files, status lookup by code."""
+"""The API of dossiers, one router that `tthc.api` mounts at the root like every app's:
+the public operations under /dossiers (online submission with files, status lookup by code,
+below) and the staff's under /staff/ (`staff_api`: queues, the full dossier, the actions;
+session authentication)."""
 
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
 from ninja import Form, Router, Schema, Status
 
 from tthc.core.api import Id, errors
 from tthc.core.errors import NotFound
 from tthc.core.ratelimit import client_ip
-from tthc.dossiers import selectors, services
+from tthc.dossiers import selectors, services, staff_api
 from tthc.dossiers.pdf import lookup_url
 from tthc.dossiers.personal import ApplicantInput
 from tthc.dossiers.schemas import ApplicantOut
 
-router = Router(tags=["Hồ sơ"])
+public = Router(tags=["Hồ sơ"])
 
 
 class DossierStepOut(Schema):
@@ -49,7 +53,7 @@ class DossierLookupOut(Schema):
     applicant: ApplicantOut
 
 
-@router.get(
+@public.get(
     "/{code}", response={200: DossierLookupOut, **errors(404)}, summary="Tra cứu hồ sơ theo mã"
 )
 def dossier_lookup(request, code: str, verify: str | None = None):
@@ -62,7 +66,7 @@ def dossier_lookup(request, code: str, verify: str | None = None):
     the details stay masked until the window ends."""
     result = selectors.lookup(code, verify=verify)
     if result is None:
-        raise NotFound("Không tìm thấy hồ sơ có mã này.", field="code")
+        raise NotFound(_("Không tìm thấy hồ sơ có mã này."), field="code")
     return result
 
 
@@ -104,7 +108,7 @@ def _multipart_schema() -> dict:
     }
 
 
-@router.post(
+@public.post(
     "",
     response={201: SubmissionOut, **errors(404, 409, 429)},
     summary="Nộp hồ sơ trực tuyến (multipart, kèm tệp)",
@@ -129,10 +133,10 @@ def dossier_submit(request, payload: Form[SubmissionIn]):
         representative=payload.representative,
     )
     files = {name: request.FILES[name] for name in request.FILES}
-    services.check_submission_rate(client_ip(request))
+    services.check_submission_rate(ip=client_ip(request))
     dossier = services.submit_once(
-        request.headers.get("Idempotency-Key", ""),
-        lambda: services.submit_online_request(
+        key=request.headers.get("Idempotency-Key", ""),
+        submit=lambda: services.submit_online_request(
             procedure_code=payload.procedure,
             resolving_agency_code=payload.resolving_agency,
             reception_point_id=payload.reception_point,
@@ -149,3 +153,8 @@ def dossier_submit(request, payload: Form[SubmissionIn]):
             "lookup_url": lookup_url(dossier),
         },
     )
+
+
+router = Router()
+router.add_router("/dossiers", public)
+router.add_router("/staff/", staff_api.router)

@@ -42,7 +42,7 @@ def _counter(agency: Agency, day: date) -> DossierCodeCounter:
         return DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
 
 
-def next_code(agency: Agency, day: date) -> str:
+def next_code(*, agency: Agency, day: date) -> str:
     """Take the next number of (agency, day). Must run inside a transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_code() phải chạy trong một giao dịch.")
@@ -52,7 +52,7 @@ def next_code(agency: Agency, day: date) -> str:
     return format_code(agency.code, day, counter.last)
 
 
-def resync_counter(agency: Agency, day: date) -> None:
+def resync_counter(*, agency: Agency, day: date) -> None:
     """Move the counter past the highest code already used (after a unique-constraint clash,
     e.g. codes imported from another system)."""
     prefix = code_prefix(agency.code, day)

@@ -19,6 +19,8 @@ from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 from tthc.core.errors import ValidationError
 from tthc.dossiers.models import Channel, Dossier, DossierEvent
 from tthc.dossiers.transitions import Action
@@ -104,7 +106,7 @@ def compute(
 ) -> Deadline:
     """The deadline of an accepted dossier, from its stored time and its events."""
     if dossier.received_at is None or dossier.time_amount is None:
-        raise ValidationError("Hồ sơ chưa được tiếp nhận nên chưa có hạn giải quyết.")
+        raise ValidationError(_("Hồ sơ chưa được tiếp nhận nên chưa có hạn giải quyết."))
     events = list(dossier.events.all() if events is None else events)
     pauses = pauses_from_events(events)
     as_of = None

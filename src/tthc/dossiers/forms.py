@@ -7,10 +7,11 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tthc.catalog.documents import quantity_text
 from tthc.core.uploads import ALLOWED_TEXT
 from tthc.dossiers.models import ApplicantKind, DocumentForm
 from tthc.dossiers.personal import ApplicantInput
-from tthc.dossiers.selectors import checklist_groups, quantity_text
+from tthc.dossiers.selectors import checklist_groups
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,.odt"
 
@@ -181,7 +182,7 @@ class ReceptionForm(ApplicantForm):
 
 
 DOCUMENT_FORMS = [
-    (DocumentForm.ORIGINAL, "Bản chính"),
-    (DocumentForm.COPY, "Bản sao"),
-    (DocumentForm.CERTIFIED_COPY, "Bản sao chứng thực"),
+    (DocumentForm.ORIGINAL, _("Bản chính")),
+    (DocumentForm.COPY, _("Bản sao")),
+    (DocumentForm.CERTIFIED_COPY, _("Bản sao chứng thực")),
 ]

@@ -10,32 +10,35 @@ from datetime import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from tthc.core.dates import fmt_date, fmt_time, long_date
 from tthc.core.spreadsheets import workbook_bytes
-from tthc.dossiers import pdf, selectors
+from tthc.dossiers import deadlines, pdf, selectors
 from tthc.dossiers.models import AccessLog, ApplicantKind, Dossier, Status
 from tthc.dossiers.transitions import ACTION_LABELS, Action
 from tthc.workdays.engine import classify_finish, to_local
 
 FORMS: dict[str, tuple[str, Action | tuple[Action, ...] | None]] = {
     # key: (title, event the form is about; None: always once received)
-    "giay-tiep-nhan": ("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", None),
+    "giay-tiep-nhan": (gettext_lazy("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"), None),
     "yeu-cau-bo-sung": (
-        "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        gettext_lazy("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
         (Action.REQUEST_SUPPLEMENT, Action.REQUEST_COMPLETION),
     ),
-    "tu-choi": ("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", Action.REFUSE),
-    "xin-loi": ("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", Action.APOLOGISE),
-    "dung-xu-ly": ("THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ", Action.STOP),
-    "phieu-kiem-soat": ("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", None),
+    "tu-choi": (gettext_lazy("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"), Action.REFUSE),
+    "xin-loi": (gettext_lazy("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"), Action.APOLOGISE),
+    "dung-xu-ly": (gettext_lazy("THÔNG BÁO DỪNG XỬ LÝ HỒ SƠ"), Action.STOP),
+    "phieu-kiem-soat": (gettext_lazy("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"), None),
 }
 LABELS = {
-    "giay-tiep-nhan": "Giấy tiếp nhận và hẹn trả kết quả",
-    "yeu-cau-bo-sung": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "tu-choi": "Phiếu từ chối tiếp nhận",
-    "xin-loi": "Phiếu xin lỗi và hẹn lại",
-    "dung-xu-ly": "Thông báo dừng xử lý",
-    "phieu-kiem-soat": "Phiếu kiểm soát quá trình giải quyết",
+    "giay-tiep-nhan": gettext_lazy("Giấy tiếp nhận và hẹn trả kết quả"),
+    "yeu-cau-bo-sung": gettext_lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "tu-choi": gettext_lazy("Phiếu từ chối tiếp nhận"),
+    "xin-loi": gettext_lazy("Phiếu xin lỗi và hẹn lại"),
+    "dung-xu-ly": gettext_lazy("Thông báo dừng xử lý"),
+    "phieu-kiem-soat": gettext_lazy("Phiếu kiểm soát quá trình giải quyết"),
 }
 # Steps done at the one-stop desk (the unit is the desk, not the agency responsible after).
 _DESK_ACTIONS = (
@@ -47,7 +50,11 @@ _DESK_ACTIONS = (
     Action.SUBMIT_COMPLETION,
     Action.RETURN_RESULT,
 )
-RESULT_LABELS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
+RESULT_LABELS = {
+    "early": gettext_lazy("Trước hạn"),
+    "on_time": gettext_lazy("Đúng hạn"),
+    "late": gettext_lazy("Quá hạn"),
+}
 
 
 def _last_event(dossier: Dossier, action):
@@ -69,12 +76,11 @@ def available(dossier: Dossier) -> list[dict]:
     return out
 
 
-def long_time(moment) -> str:
+def long_time(moment: datetime | None) -> str:
     """'HH giờ mm phút, ngày dd tháng MM năm yyyy' (DOMAIN §4)."""
     if not moment:
         return ""
-    local = to_local(moment)
-    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+    return f"{fmt_time(moment)}, {long_date(moment)}"
 
 
 def _person(user, fallback: str) -> str:
@@ -88,10 +94,10 @@ def actor_of(event) -> str:
     if event.actor is not None:
         return _person(event.actor, "")
     if event.action == Action.SUBMIT:
-        return "Cổng dịch vụ công (trực tuyến)"
+        return _("Cổng dịch vụ công (trực tuyến)")
     if (event.data or {}).get("by_applicant"):
-        return "Người nộp hồ sơ (trực tuyến)"
-    return "Hệ thống"
+        return _("Người nộp hồ sơ (trực tuyến)")
+    return _("Hệ thống")
 
 
 def unit_of(event, dossier: Dossier) -> str:
@@ -114,20 +120,18 @@ def handovers(dossier: Dossier) -> list[dict]:
     """Each step of the dossier as a hand-over: from whom (the unit and person of the previous
     step) to whom (this step's), when, and early / on time / late against the deadline with
     the supplement pauses up to then."""
-    from tthc.dossiers import deadlines
-
     rows = []
     previous = None
     desk = (
         dossier.reception_point.name
         if dossier.reception_point
-        else f"Bộ phận một cửa — {dossier.receiving_agency.name}"
+        else _("Bộ phận một cửa — %(agency)s") % {"agency": dossier.receiving_agency.name}
     )
     for event in dossier.events.all():
         if event.action in (Action.DEADLINE_CHANGED, Action.PERSONAL_DATA_ERASED):
             continue
         if previous is None:
-            from_unit, from_person = "Người nộp hồ sơ", applicant_name(dossier)
+            from_unit, from_person = _("Người nộp hồ sơ"), applicant_name(dossier)
         else:
             from_unit = desk if previous.action in _DESK_ACTIONS else previous.agency.name
             from_person = actor_of(previous)
@@ -137,7 +141,7 @@ def handovers(dossier: Dossier) -> list[dict]:
         if dossier.received_at is not None and event.at >= dossier.received_at:
             pauses = deadlines.pauses_from_events(dossier.events.all(), until=event.at)
             due = deadlines.compute_with(dossier, pauses).due_at
-            result = RESULT_LABELS[classify_finish(event.at, due)]
+            result = str(RESULT_LABELS[classify_finish(event.at, due)])
         try:
             label = ACTION_LABELS[Action(event.action)]
         except ValueError:
@@ -181,24 +185,28 @@ def html(dossier: Dossier, key: str) -> str:
     issuer_unit = desk if issuer == dossier.receiving_agency and desk else ""
     if not issuer_unit:
         issuer_unit = (
-            "Bộ phận tiếp nhận và trả kết quả"
+            _("Bộ phận tiếp nhận và trả kết quả")
             if issuer == dossier.receiving_agency
-            else "Bộ phận giải quyết hồ sơ"
+            else _("Bộ phận giải quyết hồ sơ")
         )
-    return_place = desk or f"bộ phận một cửa của {dossier.receiving_agency.name}"
+    return_place = desk or _("bộ phận một cửa của %(agency)s") % {
+        "agency": dossier.receiving_agency.name
+    }
     context = {
         "title": title,
         "dossier": dossier,
         "event": event,
         "issuer": issuer.name,
         "issuer_unit": issuer_unit,
-        "issuer_unit_sentence": (desk or f"Bộ phận một cửa của {dossier.receiving_agency.name}"),
+        "issuer_unit_sentence": (
+            desk or _("Bộ phận một cửa của %(agency)s") % {"agency": dossier.receiving_agency.name}
+        ),
         "province": settings.TTHC_PROVINCE_NAME,
-        "issued_on": pdf._long_date(event.at if event else timezone.now()),
+        "issued_on": long_date(event.at if event else timezone.now()),
         "applicant_name": applicant_name(dossier),
         "actor_name": _person(event.actor, "") if event else "",
-        "received_date": pdf._fmt_date(dossier.received_at or dossier.submitted_at),
-        "submitted_date": pdf._fmt_date(dossier.submitted_at),
+        "received_date": fmt_date(dossier.received_at or dossier.submitted_at),
+        "submitted_date": fmt_date(dossier.submitted_at),
         "due_text": long_time(dossier.due_at),
         "new_appointment_text": long_time(dossier.new_appointment_at),
         "event_text": long_time(event.at) if event else "",
@@ -226,20 +234,20 @@ def render(dossier: Dossier, key: str) -> bytes:
 # --------------------------------------------------------------------------- tracking book
 
 BOOK_COLUMNS = [
-    ("STT", 6),
-    ("Mã hồ sơ", 28),
-    ("Tên thủ tục", 48),
-    ("Người nộp", 26),
-    ("Địa chỉ, điện thoại", 34),
-    ("Hình thức nộp", 14),
-    ("Ngày nhận", 17),
-    ("Ngày hẹn trả", 17),
-    ("Cơ quan giải quyết", 32),
-    ("Trạng thái", 22),
-    ("Ngày có kết quả", 17),
-    ("Ngày trả kết quả", 17),
-    ("Kết quả (trước / đúng / quá hạn)", 16),
-    ("Ghi chú", 24),
+    (gettext_lazy("STT"), 6),
+    (gettext_lazy("Mã hồ sơ"), 28),
+    (gettext_lazy("Tên thủ tục"), 48),
+    (gettext_lazy("Người nộp"), 26),
+    (gettext_lazy("Địa chỉ, điện thoại"), 34),
+    (gettext_lazy("Hình thức nộp"), 14),
+    (gettext_lazy("Ngày nhận"), 17),
+    (gettext_lazy("Ngày hẹn trả"), 17),
+    (gettext_lazy("Cơ quan giải quyết"), 32),
+    (gettext_lazy("Trạng thái"), 22),
+    (gettext_lazy("Ngày có kết quả"), 17),
+    (gettext_lazy("Ngày trả kết quả"), 17),
+    (gettext_lazy("Kết quả (trước / đúng / quá hạn)"), 16),
+    (gettext_lazy("Ghi chú"), 24),
 ]
 
 
@@ -256,23 +264,24 @@ def tracking_book_xlsx(*, user, start: datetime, end: datetime, agency=None) -> 
     )
     book = Workbook()
     sheet = book.active
-    sheet.title = "Sổ theo dõi"
+    sheet.title = _("Sổ theo dõi")
     width = len(BOOK_COLUMNS)
     last = get_column_letter(width)
     sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"] = "SỔ THEO DÕI HỒ SƠ"
+    sheet["A1"] = _("SỔ THEO DÕI HỒ SƠ")
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.merge_cells(f"A2:{last}2")
-    sheet["A2"] = (
-        f"{agency.name if agency else 'Tất cả cơ quan được phân quyền'} — từ ngày "
-        f"{to_local(start):%d/%m/%Y} đến ngày {to_local(end):%d/%m/%Y}"
-    )
+    sheet["A2"] = _("%(agencies)s — từ ngày %(start)s đến ngày %(end)s") % {
+        "agencies": agency.name if agency else _("Tất cả cơ quan được phân quyền"),
+        "start": fmt_date(start),
+        "end": fmt_date(end),
+    }
     sheet["A2"].alignment = Alignment(horizontal="center")
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for column, (title, col_width) in enumerate(BOOK_COLUMNS, start=1):
-        cell = sheet.cell(row=4, column=column, value=title)
+        cell = sheet.cell(row=4, column=column, value=str(title))
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
@@ -291,7 +300,7 @@ def tracking_book_xlsx(*, user, start: datetime, end: datetime, agency=None) -> 
             index,
             dossier.code,
             dossier.procedure.name,
-            applicant_name(dossier) if not applicant.erased_at else "(đã xóa theo thời hạn lưu)",
+            applicant_name(dossier) if not applicant.erased_at else _("(đã xóa theo thời hạn lưu)"),
             ", ".join(p for p in (applicant.address, applicant.phone) if p)
             if not applicant.erased_at
             else "",
@@ -299,10 +308,10 @@ def tracking_book_xlsx(*, user, start: datetime, end: datetime, agency=None) -> 
             day(dossier.received_at or dossier.submitted_at),
             day(dossier.appointment_at),
             dossier.resolving_agency.name,
-            Status(dossier.status).label,
+            str(Status(dossier.status).label),
             day(resolved.at) if resolved else "",
             day(returned.at) if returned else "",
-            RESULT_LABELS.get(result, "") if result else "",
+            str(RESULT_LABELS[result]) if result else "",
             "",
         ]
         for column, value in enumerate(values, start=1):

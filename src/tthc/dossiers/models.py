@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from tthc.catalog.models import Procedure
-from tthc.core.models import AppendOnlyModel
+from tthc.core.models import AppendOnlyModel, Event
 from tthc.org.models import Agency, ReceptionPoint, Role
 
 
@@ -279,20 +279,12 @@ class ProcessStep(models.Model):
         return f"{self.order}. {self.name}"
 
 
-class DossierEvent(AppendOnlyModel):
+class DossierEvent(Event):
     """One step of a dossier's history. Append-only: never updated or deleted."""
 
+    subject_field = "dossier"
+
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField("thời điểm")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người thực hiện",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    action = models.CharField("thao tác", max_length=30)
     from_status = models.PositiveSmallIntegerField(
         "từ trạng thái", choices=Status.choices, null=True, blank=True
     )
@@ -303,8 +295,6 @@ class DossierEvent(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    note = models.TextField("ghi chú", blank=True)
-    data = models.JSONField("dữ liệu", default=dict, blank=True)
 
     class Meta:
         verbose_name = "bước xử lý hồ sơ"

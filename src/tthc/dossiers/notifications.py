@@ -10,6 +10,10 @@ nothing. The task creates one `Notification` row per (event, channel): the uniqu
 means a message is sent at most once however often the task runs; a failure is recorded and
 retried with a growing delay up to `MAX_ATTEMPTS`.
 
+The work is done by background tasks (`tthc.dossiers.tasks`, which import this module, never
+the other way): `DossiersConfig.ready` hands them to `connect_tasks`, and `schedule` and `resume`
+queue them.
+
 `resume()` queues again what a killed worker or a database outage left undone (an event without
 its rows, a row never tried): `tthc db_worker` runs it when it starts and when the database comes
 back, the clock every ten minutes. Running it twice sends nothing twice: a row is sent under a
@@ -20,21 +24,29 @@ message to the mail server and committing "sent": that message goes again (at le
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.db import IntegrityError, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tasks.base import Task
 
 from tthc.core import lookupcode
+from tthc.core.dates import fmt_date, fmt_time
+from tthc.dossiers import sms
 from tthc.dossiers.models import (
     DossierEvent,
     Notification,
     NotificationChannel,
     NotificationStatus,
 )
+from tthc.dossiers.pdf import lookup_url
 from tthc.dossiers.transitions import Action
 from tthc.workdays.engine import to_local
 
@@ -56,21 +68,41 @@ KINDS: dict[str, str] = {
     Action.DEADLINE_CHANGED: "rescheduled",
 }
 SUBJECTS = {
-    "submitted": "Đã nhận hồ sơ nộp trực tuyến",
-    "received": "Hồ sơ đã được tiếp nhận",
-    "supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "result_ready": "Đã có kết quả giải quyết hồ sơ",
-    "apology": "Thư xin lỗi và hẹn lại ngày trả kết quả",
-    "refused": "Hồ sơ không được tiếp nhận",
-    "rescheduled": "Thay đổi ngày hẹn trả kết quả",
+    "submitted": gettext_lazy("Đã nhận hồ sơ nộp trực tuyến"),
+    "received": gettext_lazy("Hồ sơ đã được tiếp nhận"),
+    "supplement": gettext_lazy("Yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "result_ready": gettext_lazy("Đã có kết quả giải quyết hồ sơ"),
+    "apology": gettext_lazy("Thư xin lỗi và hẹn lại ngày trả kết quả"),
+    "refused": gettext_lazy("Hồ sơ không được tiếp nhận"),
+    "rescheduled": gettext_lazy("Thay đổi ngày hẹn trả kết quả"),
 }
 
 
+@dataclass(frozen=True)
+class Tasks:
+    notify_event: Task  # (event id): create the event's notifications and send them
+    deliver: Task  # (notification id): send one
+
+
+_connected: list[Tasks] = []
+
+
+def connect_tasks(*, notify_event: Task, deliver: Task) -> None:
+    """The background tasks that do the work (called once the app is ready)."""
+    _connected[:] = [Tasks(notify_event=notify_event, deliver=deliver)]
+
+
+def _tasks() -> Tasks:
+    if not _connected:
+        raise ImproperlyConfigured("tthc.dossiers chưa sẵn sàng: chưa nối các tác vụ thông báo.")
+    return _connected[0]
+
+
 def schedule(event: DossierEvent) -> None:
+    """Queue the applicant's notifications of `event` (in the caller's transaction)."""
     if event.action not in KINDS:
         return
-    from tthc.dossiers.tasks import notify_event_task
-
+    notify_event_task = _tasks().notify_event
     event_id = event.pk
     if _queued_with(notify_event_task, DossierEvent):
         notify_event_task.enqueue(event_id)  # in the event's transaction
@@ -103,8 +135,8 @@ def resume(*, older_than: timedelta = timedelta(0), window: timedelta = RESUME_W
     and have no `Notification` row yet (their task was lost: a killed worker, a task failed on a
     database error), and pending rows never tried, or whose retry is long overdue (the retry was
     lost). Only work older than `older_than`. Returns how many tasks were queued."""
-    from tthc.dossiers.tasks import deliver_notification_task, notify_event_task
-
+    tasks = _tasks()
+    notify_event_task, deliver_notification_task = tasks.notify_event, tasks.deliver
     now = timezone.now()
     since, until = now - window, now - older_than
     events = DossierEvent.objects.filter(
@@ -130,16 +162,14 @@ def resume(*, older_than: timedelta = timedelta(0), window: timedelta = RESUME_W
 
 
 def _fmt(moment) -> str:
+    """“17 giờ 00 phút, ngày 05/02/2025”."""
     if not moment:
         return ""
-    local = to_local(moment)
-    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+    return _("%(time)s, ngày %(date)s") % {"time": fmt_time(moment), "date": fmt_date(moment)}
 
 
 def message(event: DossierEvent) -> tuple[str, str, str]:
     """(subject, email body, SMS text) for an event."""
-    from tthc.dossiers.pdf import lookup_url
-
     dossier = event.dossier
     kind = KINDS[event.action]
     context = {
@@ -197,8 +227,6 @@ def prepare(event_id: int) -> list[int]:
 
 
 def _send(notification: Notification) -> None:
-    from tthc.dossiers import sms
-
     subject, body, text = message(notification.event)
     if notification.channel == NotificationChannel.EMAIL:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])

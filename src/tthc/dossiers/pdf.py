@@ -10,11 +10,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tthc.core import lookupcode
+from tthc.core.dates import fmt_date, fmt_time, long_date
 from tthc.dossiers.models import Dossier
-from tthc.dossiers.selectors import _fmt_date, _fmt_time
-from tthc.workdays.engine import to_local
 
 
 def lookup_url(dossier: Dossier) -> str:
@@ -22,13 +22,15 @@ def lookup_url(dossier: Dossier) -> str:
     return f"{base}{reverse('dossiers:lookup')}?{urlencode({'ma': dossier.code})}"
 
 
+def fee_text(amount: int) -> str:
+    """“150.000 đồng”; empty for no fee."""
+    if not amount:
+        return ""
+    return _("%(amount)s đồng") % {"amount": f"{amount:,}".replace(",", ".")}
+
+
 def _qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=3, border=1)
-
-
-def _long_date(moment) -> str:
-    local = to_local(moment)
-    return f"ngày {local:%d} tháng {local:%m} năm {local:%Y}"
 
 
 def receipt_html(dossier: Dossier) -> str:
@@ -41,17 +43,15 @@ def receipt_html(dossier: Dossier) -> str:
         "applicant": applicant,
         "documents": list(dossier.documents.all()),
         "province": settings.TTHC_PROVINCE_NAME,
-        "issued_on": _long_date(received or timezone.now()),
-        "received_time": _fmt_time(received),
-        "received_date": _fmt_date(received),
-        "appointment_time": _fmt_time(dossier.appointment_at),
-        "appointment_date": _fmt_date(dossier.appointment_at),
+        "issued_on": long_date(received or timezone.now()),
+        "received_time": fmt_time(received),
+        "received_date": fmt_date(received),
+        "appointment_time": fmt_time(dossier.appointment_at),
+        "appointment_date": fmt_date(dossier.appointment_at),
         "lookup_url": url,
         "lookup_secret": lookupcode.display(dossier.lookup_secret),
         "qr": _qr_data_uri(url),
-        "fee_text": (
-            f"{dossier.fee_due:,} đồng".replace(",", ".") if dossier.fee_due else "không thu"
-        ),
+        "fee_text": fee_text(dossier.fee_due) or _("không thu"),
     }
     return render_to_string("dossiers/receipt.html", context)
 

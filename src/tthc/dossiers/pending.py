@@ -31,7 +31,7 @@ def kept(session, key: str) -> dict[str, dict]:
     return dict((session.get(SESSION_KEY) or {}).get(key) or {})
 
 
-def keep(session, key: str, field: str, upload: CheckedUpload) -> None:
+def keep(*, session, key: str, field: str, upload: CheckedUpload) -> None:
     forms = dict(session.get(SESSION_KEY) or {})
     entries = dict(forms.get(key) or {})
     old = entries.get(field)
@@ -58,7 +58,7 @@ def load(entry: dict) -> ContentFile | None:
         return None
 
 
-def release(session, key: str) -> None:
+def release(*, session, key: str) -> None:
     forms = dict(session.get(SESSION_KEY) or {})
     entries = forms.pop(key, None)
     if entries is None:

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from tthc.core import lookupcode
 from tthc.core.contact import (
     clean_email,
@@ -46,7 +48,9 @@ def validate_citizen_id(value: str, date_of_birth: date | None = None) -> str:
     code 001–096, then century/sex digit and the two last digits of the birth year."""
     value = (value or "").strip()
     if not _CITIZEN_ID.match(value):
-        raise ValidationError("Số định danh cá nhân phải gồm đúng 12 chữ số.", field="citizen_id")
+        raise ValidationError(
+            _("Số định danh cá nhân phải gồm đúng 12 chữ số."), field="citizen_id"
+        )
     if not 1 <= int(value[:3]) <= 96:
         raise ValidationError(
             "Số định danh cá nhân có mã tỉnh (3 chữ số đầu) không hợp lệ.", field="citizen_id"
@@ -61,14 +65,16 @@ def validate_citizen_id(value: str, date_of_birth: date | None = None) -> str:
         date_of_birth.year // 100 * 100 != century
         or value[4:6] != f"{date_of_birth.year % 100:02d}"
     ):
-        raise ValidationError("Số định danh cá nhân không khớp với năm sinh.", field="citizen_id")
+        raise ValidationError(
+            _("Số định danh cá nhân không khớp với năm sinh."), field="citizen_id"
+        )
     return value
 
 
 def clean_applicant(data: ApplicantInput, *, today: date) -> dict:
     """The applicant's fields, validated and normalised; raises ValidationError."""
     if data.kind not in ApplicantKind.values:
-        raise ValidationError("Loại người nộp không hợp lệ.", field="kind")
+        raise ValidationError(_("Loại người nộp không hợp lệ."), field="kind")
     fields = {
         "kind": data.kind,
         "full_name": normalize_space(data.full_name)[:200],
@@ -82,15 +88,15 @@ def clean_applicant(data: ApplicantInput, *, today: date) -> dict:
         "representative": "",
     }
     if data.date_of_birth is not None and data.date_of_birth > today:
-        raise ValidationError("Ngày sinh không được sau ngày hôm nay.", field="date_of_birth")
+        raise ValidationError(_("Ngày sinh không được sau ngày hôm nay."), field="date_of_birth")
     if data.kind == ApplicantKind.PERSON:
         if not fields["full_name"]:
-            raise ValidationError("Cần nhập họ và tên người nộp.", field="full_name")
+            raise ValidationError(_("Cần nhập họ và tên người nộp."), field="full_name")
         fields["citizen_id"] = validate_citizen_id(data.citizen_id, data.date_of_birth)
     else:
         fields["organisation_name"] = normalize_space(data.organisation_name)[:300]
         if not fields["organisation_name"]:
-            raise ValidationError("Cần nhập tên tổ chức.", field="organisation_name")
+            raise ValidationError(_("Cần nhập tên tổ chức."), field="organisation_name")
         tax_code = (data.tax_code or "").strip()
         if not _TAX_CODE.match(tax_code):
             raise ValidationError(
@@ -100,7 +106,7 @@ def clean_applicant(data: ApplicantInput, *, today: date) -> dict:
         fields["tax_code"] = tax_code
         fields["representative"] = normalize_space(data.representative)[:200]
         if not fields["representative"]:
-            raise ValidationError("Cần nhập người đại diện của tổ chức.", field="representative")
+            raise ValidationError(_("Cần nhập người đại diện của tổ chức."), field="representative")
         if data.citizen_id:
             fields["citizen_id"] = validate_citizen_id(data.citizen_id, None)
     if not fields["phone"] and not fields["email"]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tthc.catalog.models import Procedure
 from tthc.core.errors import PermissionDenied, ValidationError
@@ -43,27 +44,36 @@ def save_process(
     definition (the default single step applies again). Open dossiers keep their step number,
     capped to the new number of steps by `selectors.current_step`."""
     if not may_edit_process(user, agency):
-        raise PermissionDenied("Bạn không có quyền sửa quy trình nội bộ của thủ tục này.")
+        raise PermissionDenied(_("Bạn không có quyền sửa quy trình nội bộ của thủ tục này."))
     rows = []
     roles = set(Role.values)
     for order, step in enumerate(steps, start=1):
         name = normalize_space(step.name)
         if not name:
-            raise ValidationError(f"Bước {order}: cần nhập tên bước.", field="steps")
+            raise ValidationError(
+                _("Bước %(order)s: cần nhập tên bước.") % {"order": order}, field="steps"
+            )
         if len(name) > 300:
             raise ValidationError(
-                f"Bước {order}: tên bước quá dài (tối đa 300 ký tự).", field="steps"
+                _("Bước %(order)s: tên bước quá dài (tối đa 300 ký tự).") % {"order": order},
+                field="steps",
             )
         if step.role not in roles:
-            raise ValidationError(f"Bước {order}: vai trò thực hiện không hợp lệ.", field="steps")
+            raise ValidationError(
+                _("Bước %(order)s: vai trò thực hiện không hợp lệ.") % {"order": order},
+                field="steps",
+            )
         share = step.share_percent
         if isinstance(share, bool) or not isinstance(share, int) or not 1 <= share <= 100:
             raise ValidationError(
-                f"Bước {order}: tỷ lệ thời gian phải là số nguyên từ 1 đến 100 (%).", field="steps"
+                _("Bước %(order)s: tỷ lệ thời gian phải là số nguyên từ 1 đến 100 (%%).")
+                % {"order": order},
+                field="steps",
             )
         if step.responsible_agency is not None and not step.responsible_agency.is_active:
             raise ValidationError(
-                f"Bước {order}: cơ quan thực hiện đã ngừng hoạt động.", field="steps"
+                _("Bước %(order)s: cơ quan thực hiện đã ngừng hoạt động.") % {"order": order},
+                field="steps",
             )
         rows.append(
             ProcessStep(
@@ -79,8 +89,11 @@ def save_process(
     total = sum(row.share_percent for row in rows)
     if rows and total != 100:
         raise ValidationError(
-            f"Tổng tỷ lệ thời gian của các bước phải bằng 100% thời hạn giải quyết theo quy "
-            f"định (hiện là {total}%).",
+            _(
+                "Tổng tỷ lệ thời gian của các bước phải bằng 100%% thời hạn giải quyết theo quy "
+                "định (hiện là %(total)s%%)."
+            )
+            % {"total": total},
             field="steps",
         )
     with transaction.atomic():

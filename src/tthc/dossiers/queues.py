@@ -1,7 +1,7 @@
 """The staff queues at province scale (decision 0011): one page of a tab in keyset order and the
 counts of every tab in one query, whatever the number of dossiers.
 
-A staff member who sees some agencies (`selectors.staff_agencies`) reads `DossierAgency` rows,
+A staff member who sees some agencies (`routing.staff_agencies`) reads `DossierAgency` rows,
 which carry a copy of their dossier's status, deadline and submission time (kept by the
 database, `queue_triggers`): a tab of one agency is one range of an index
 (`dossier_agency_running`, `dossier_agency_done`, `dossier_agency_queue`) read in the tab's
@@ -16,11 +16,16 @@ and its centre) is shown once. Province-wide users read the dossiers' own partia
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from tthc.dossiers.models import DONE_STATUSES, OPEN_STATUSES, RUNNING_STATUSES, Dossier, Status
+from tthc.dossiers.routing import staff_agencies
+from tthc.workdays.engine import VN_TZ, to_local
+from tthc.workdays.selectors import calendar_for
 
 # The tab “Đã trả, kết thúc” holds every finished dossier: its count is exact up to this and
 # shown as “1000+” above (an exact count of hundreds of thousands of rows costs more than the
@@ -158,11 +163,17 @@ def _branch(
     return sql, [*params, limit]
 
 
+def due_soon_limit(now: datetime | None = None) -> datetime:
+    """The end of the N-th working day from today (N = TTHC_DUE_SOON_WORKING_DAYS)."""
+    today = to_local(now or timezone.now()).date()
+    calendar = calendar_for(None)
+    day = calendar.add_working_days(today, settings.TTHC_DUE_SOON_WORKING_DAYS)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=VN_TZ)
+
+
 def _ids(
     user, tab_name: str, agencies, *, cursor, backwards: bool, limit: int, offset: int, now
 ) -> list[int]:
-    from tthc.dossiers.selectors import due_soon_limit
-
     tab = TABS[tab_name]
     soon = due_soon_limit(now) if tab.window == "soon" else None
     descending = tab.descending != backwards
@@ -250,10 +261,6 @@ def page(
     """One page of a tab: `size` rows after the cursor `after`, before the cursor `before`, or
     from `offset` (the API's `page`; its cost grows with it, the cursors' does not). Two
     queries: the ids (index ranges), then those dossiers with what the page shows."""
-    from django.utils import timezone
-
-    from tthc.dossiers.selectors import staff_agencies
-
     now = now or timezone.now()
     if agencies is ...:
         agencies = staff_agencies(user)
@@ -297,13 +304,9 @@ def page(
 def counts(user, *, now: datetime | None = None, agencies=...) -> dict[str, int]:
     """Every tab's count in one query: exact for the open tabs; for “da-xong” exact up to
     DONE_COUNT_CAP, DONE_COUNT_CAP + 1 meaning more (shown “1000+”)."""
-    from django.utils import timezone
-
-    from tthc.dossiers.selectors import due_soon_limit, staff_agencies
-
     now = now or timezone.now()
     soon = due_soon_limit(now)
-    if agencies is ...:  # `selectors.staff_agencies(user)`, when the caller has not read it
+    if agencies is ...:  # `routing.staff_agencies(user)`, when the caller has not read it
         agencies = staff_agencies(user)
     if agencies is not None and not agencies:
         return dict.fromkeys(TABS, 0)

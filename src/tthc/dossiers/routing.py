@@ -21,7 +21,8 @@ from django.db.models import QuerySet
 
 from tthc.core.text import fold
 from tthc.org.models import Agency, AgencyKind, Membership, ReceptionPoint, Role
-from tthc.org.policy import ancestors_and_self
+from tthc.org.policy import Action as Policy
+from tthc.org.policy import ancestors_and_self, granted_agencies
 
 
 def _names_agency(reception_address: str, agency: Agency) -> bool:
@@ -89,7 +90,17 @@ def with_descendants(ids: set[int]) -> set[int]:
     return found
 
 
-def _active_points() -> QuerySet[ReceptionPoint]:
+def staff_agencies(user) -> set[int] | None:
+    """Agencies whose dossiers the user sees (roles of DOSSIER_VIEW held there, and the
+    agencies below); None means every agency (province-wide grant, superuser)."""
+    ids = granted_agencies(user, Policy.DOSSIER_VIEW)
+    if ids is None:
+        return None
+    return with_descendants(ids) if ids else set()
+
+
+def active_points() -> QuerySet[ReceptionPoint]:
+    """The active desks of active agencies, with their agency."""
     return ReceptionPoint.objects.filter(is_active=True, agency__is_active=True).select_related(
         "agency"
     )
@@ -99,16 +110,18 @@ def desks(procedure, resolving: Agency | None, *, staffed_only: bool = True) -> 
     """The desks that receive `procedure`'s dossiers for `resolving`, in the order they are
     offered (the first is the default)."""
     staffed = staffed_agency_ids() if staffed_only else None
-    return _desks(procedure, resolving, list(_active_points()), staffed)
+    return rank_desks(procedure, resolving, list(active_points()), staffed)
 
 
 def desks_by_agency(procedure, agencies) -> dict[int, list]:
     """`desks` for each of `agencies` (agency id -> desks), in a fixed number of queries."""
-    points, staffed = list(_active_points()), staffed_agency_ids()
-    return {a.pk: _desks(procedure, a, points, staffed) for a in agencies}
+    points, staffed = list(active_points()), staffed_agency_ids()
+    return {a.pk: rank_desks(procedure, a, points, staffed) for a in agencies}
 
 
-def _desks(procedure, resolving, points, staffed: set[int] | None) -> list:
+def rank_desks(procedure, resolving, points, staffed: set[int] | None) -> list:
+    """Of `points` (already read), those that receive `procedure`'s dossiers for `resolving`,
+    in the order they are offered; only the staffed agencies' when `staffed` is given."""
     if staffed is not None:
         points = [p for p in points if p.agency_id in staffed]
     if resolving is None and not procedure.boundary_free:
@@ -128,5 +141,5 @@ def unserved_desks() -> list[ReceptionPoint]:
     """Active desks that no active account serves: dossiers could not be received there."""
     staffed = staffed_agency_ids()
     return [
-        p for p in _active_points().order_by("agency__name", "name") if p.agency_id not in staffed
+        p for p in active_points().order_by("agency__name", "name") if p.agency_id not in staffed
     ]

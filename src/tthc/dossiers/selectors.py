@@ -3,27 +3,47 @@ and the open records for the workdays registry."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, QuerySet, TextField, Value
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from tthc.catalog.documents import document_sections
-from tthc.dossiers import deadlines, routing
+from tthc.catalog.models import Procedure
+from tthc.core import accesslog
+from tthc.core.dates import fmt_date, fmt_time
+from tthc.core.errors import NotFound, PermissionDenied, ValidationError
+from tthc.dossiers import deadlines, processes, queues, routing
 from tthc.dossiers.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
     Channel,
     Dossier,
     DossierAgency,
+    DossierDocument,
     DossierEvent,
+    EventAttachment,
+    ProcessStep,
+    SatisfactionRating,
     Status,
 )
 from tthc.dossiers.personal import applicant_view, verifies
 from tthc.dossiers.transitions import ACTION_LABELS, Action
+from tthc.org.models import Agency, ReceptionPoint, Role
+from tthc.org.policy import DENIED_MESSAGES, can, can_somewhere, granted_agencies
+from tthc.org.policy import Action as Policy
 from tthc.workdays.engine import classify_finish, to_local
+from tthc.workdays.models import CalendarOverride
+from tthc.workdays.selectors import calendar_for, open_status
 
 Classification = Literal["early", "on_time", "late"]
 
@@ -105,34 +125,23 @@ def classify(dossier: Dossier) -> Classification | None:
 # --------------------------------------------------------------------------- public lookup
 
 
-def _fmt_date(moment: datetime | None) -> str:
-    return f"{to_local(moment):%d/%m/%Y}" if moment else ""
-
-
-def _fmt_time(moment: datetime | None) -> str:
-    if not moment:
-        return ""
-    local = to_local(moment)
-    return f"{local:%H} giờ {local:%M} phút"
-
-
 def public_steps(dossier: Dossier) -> list[dict]:
     """The history as shown to the public: what happened and when, no internal notes."""
     steps = []
     for event in dossier.events.all():
         try:
-            label = ACTION_LABELS[Action(event.action)]
+            label = str(ACTION_LABELS[Action(event.action)])
         except ValueError:
             label = event.action
         if event.action == Action.CONFIRM_PAYMENT and (event.data or {}).get("online"):
-            label = f"{label} (đã thanh toán trực tuyến)"
+            label = _("%(label)s (đã thanh toán trực tuyến)") % {"label": label}
         steps.append(
             {
                 "action": event.action,
                 "label": label,
                 "at": event.at,
-                "date": _fmt_date(event.at),
-                "time": _fmt_time(event.at),
+                "date": fmt_date(event.at),
+                "time": fmt_time(event.at),
                 "status": event.to_status,
                 "status_label": Status(event.to_status).label,
             }
@@ -189,10 +198,10 @@ def lookup(code: str, *, verify: str | None = None) -> dict | None:
         "reception_point": dossier.reception_point.name if dossier.reception_point else "",
         "submitted_at": dossier.submitted_at,
         "received_at": dossier.received_at,
-        "received_date": _fmt_date(dossier.received_at),
+        "received_date": fmt_date(dossier.received_at),
         "appointment_at": appointment,
-        "appointment_date": _fmt_date(appointment),
-        "appointment_time": _fmt_time(appointment),
+        "appointment_date": fmt_date(appointment),
+        "appointment_time": fmt_time(appointment),
         "rescheduled": dossier.new_appointment_at is not None,
         "steps": public_steps(dossier),
         "verified": verified,
@@ -210,8 +219,6 @@ RESOLVING_ROLES = ("implementing", "competent", "authorised")
 def online_procedure(code: str):
     """The procedure if it takes online submissions (level full or partial, not abolished,
     with a current version), else None."""
-    from tthc.catalog.models import Procedure
-
     procedure = (
         Procedure.objects.select_related("current_version").filter(code=(code or "")[:50]).first()
     )
@@ -282,20 +289,19 @@ def checklist_groups(rows: list[dict]) -> list[dict]:
     ]
 
 
-def quantity_text(row: dict) -> str:
-    """“1 bản chính, 1 bản sao” as the catalog asks; empty when it does not say."""
-    parts = []
-    if row.get("originals"):
-        parts.append(f"{row['originals']} bản chính")
-    if row.get("copies"):
-        parts.append(f"{row['copies']} bản sao")
-    return ", ".join(parts)
+def channel_fee(version_data: dict, channel: str) -> int:
+    """The first fee in figures of the channel (else of any channel), 0 when none."""
+    channels = version_data.get("channels") or []
+    ordered = [c for c in channels if c.get("channel") == channel] + channels
+    for item in ordered:
+        for fee in item.get("fees") or []:
+            if isinstance(fee.get("amount_vnd"), int) and fee["amount_vnd"] >= 0:
+                return fee["amount_vnd"]
+    return 0
 
 
-def resolving_agencies(procedure):
+def resolving_agencies(procedure: Procedure) -> QuerySet[Agency]:
     """Agencies that resolve the procedure (from its agency links), active ones."""
-    from tthc.org.models import Agency
-
     return (
         Agency.objects.filter(
             is_active=True,
@@ -310,28 +316,22 @@ def resolving_agencies(procedure):
 # --------------------------------------------------------------------------- staff queues
 
 QUEUE_TABS: dict[str, str] = {
-    "moi": "Mới nộp trực tuyến",
-    "dang-xu-ly": "Đang giải quyết",
-    "sap-den-han": "Sắp đến hạn",
-    "qua-han": "Quá hạn",
-    "bo-sung": "Chờ bổ sung",
-    "cho-tra": "Chờ trả kết quả",
-    "da-xong": "Đã trả, kết thúc",
-    "cua-toi": "Của tôi",
+    "moi": gettext_lazy("Mới nộp trực tuyến"),
+    "dang-xu-ly": gettext_lazy("Đang giải quyết"),
+    "sap-den-han": gettext_lazy("Sắp đến hạn"),
+    "qua-han": gettext_lazy("Quá hạn"),
+    "bo-sung": gettext_lazy("Chờ bổ sung"),
+    "cho-tra": gettext_lazy("Chờ trả kết quả"),
+    "da-xong": gettext_lazy("Đã trả, kết thúc"),
+    "cua-toi": gettext_lazy("Của tôi"),
 }
 _RUNNING = (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT)
 
 
-def staff_agencies(user) -> set[int] | None:
-    """Agencies whose dossiers the user sees (roles of DOSSIER_VIEW held there, and the
-    agencies below); None means every agency (province-wide grant, superuser)."""
-    from tthc.org.policy import Action as Policy
-    from tthc.org.policy import granted_agencies
-
-    ids = granted_agencies(user, Policy.DOSSIER_VIEW)
-    if ids is None:
-        return None
-    return routing.with_descendants(ids) if ids else set()
+def default_tab(user) -> str:
+    """The queue's tab when none (or an unknown one) is asked for: the desk's new online
+    dossiers for reception officers, the dossiers being processed for everyone else."""
+    return "moi" if can_somewhere(user, Policy.DOSSIER_RECEIVE) else "dang-xu-ly"
 
 
 def _involving(agencies: set[int]):
@@ -339,33 +339,15 @@ def _involving(agencies: set[int]):
     return Exists(DossierAgency.objects.filter(dossier_id=OuterRef("pk"), agency_id__in=agencies))
 
 
-def due_soon_limit(now: datetime | None = None) -> datetime:
-    """The end of the N-th working day from today (N = TTHC_DUE_SOON_WORKING_DAYS)."""
-    from datetime import time
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from tthc.workdays.engine import VN_TZ
-    from tthc.workdays.selectors import calendar_for
-
-    today = to_local(now or timezone.now()).date()
-    calendar = calendar_for(None)
-    day = calendar.add_working_days(today, settings.TTHC_DUE_SOON_WORKING_DAYS)
-    return datetime.combine(day, time(23, 59, 59), tzinfo=VN_TZ)
-
-
 def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
     """One tab of the staff queue, restricted to the user's agencies: the definition of the
     tab, every row. The pages and the API read `tthc.dossiers.queues.page` (keyset pages over
     index ranges, the same rows in the same order) and `queue_counts`."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     rows = Dossier.objects.select_related(
         "procedure", "receiving_agency", "current_agency", "reception_point", "assignee"
     )
-    agencies = staff_agencies(user)
+    agencies = routing.staff_agencies(user)
     if agencies is not None:
         rows = rows.filter(_involving(agencies))
     if tab == "moi":
@@ -374,7 +356,7 @@ def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
         return rows.filter(assignee_id=user.pk, status__in=OPEN_STATUSES).order_by("due_at", "pk")
     if tab == "sap-den-han":
         return rows.filter(
-            status__in=_RUNNING, due_at__gte=now, due_at__lte=due_soon_limit(now)
+            status__in=_RUNNING, due_at__gte=now, due_at__lte=queues.due_soon_limit(now)
         ).order_by("due_at", "pk")
     if tab == "qua-han":
         return rows.filter(status__in=_RUNNING, due_at__lt=now).order_by("due_at", "pk")
@@ -392,8 +374,6 @@ def queue(user, tab: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
 def queue_counts(user, *, now: datetime | None = None, agencies=...) -> dict[str, int]:
     """Every tab's count in one query (`queues.counts`: “da-xong” capped at
     `queues.DONE_COUNT_CAP` + 1, meaning more)."""
-    from tthc.dossiers import queues
-
     return queues.counts(user, now=now, agencies=agencies)
 
 
@@ -412,11 +392,6 @@ def with_time_left(dossiers, *, now: datetime | None = None) -> list[Dossier]:
     """Set `time_left` on each running dossier: working days left before its deadline, or
     late after it, on the resolving agency's calendar (the province's for every agency without
     overrides of its own: one query finds those with some, one calendar each)."""
-    from django.utils import timezone
-
-    from tthc.workdays.models import CalendarOverride
-    from tthc.workdays.selectors import calendar_for
-
     now = now or timezone.now()
     today = to_local(now).date()
     calendars: dict[int | None, object] = {}
@@ -482,28 +457,13 @@ def staff_dossier(code: str) -> Dossier | None:
     )
 
 
-def allowed_actions(user, dossier: Dossier) -> list[Action]:
-    """The staff actions the transition table and the user's permissions allow now."""
-    from tthc.core.errors import PermissionDenied
-    from tthc.dossiers.services import check_permission
-    from tthc.dossiers.transitions import STAFF_ACTIONS, target
-
-    allowed = []
-    for action in STAFF_ACTIONS:
-        if target(dossier.status, action) is None:
-            continue
-        try:
-            check_permission(user, dossier, action)
-        except PermissionDenied:
-            continue
-        allowed.append(action)
-    return allowed
+def staff_dossier_url(code: str) -> str:
+    """The staff page of a dossier."""
+    return reverse("dossiers:staff-dossier", args=[code])
 
 
-def involved_agencies(dossier: Dossier) -> list:
+def involved_agencies(dossier: Dossier) -> list[Agency]:
     """The agencies that received, resolve or were consulted on the dossier."""
-    from tthc.org.models import Agency
-
     return list(
         Agency.objects.filter(
             pk__in=DossierAgency.objects.filter(dossier=dossier).values("agency_id")
@@ -515,9 +475,6 @@ def may_view(user, dossier: Dossier) -> bool:
     """Staff of the desk that received the dossier, of the agency resolving it and of the
     agencies consulted in inter-agency steps see it (and control officers province-wide, for
     oversight); nobody else."""
-    from tthc.org.policy import Action as Policy
-    from tthc.org.policy import can
-
     return any(can(user, Policy.DOSSIER_VIEW, agency) for agency in involved_agencies(dossier))
 
 
@@ -547,8 +504,6 @@ def missing_documents(dossier: Dossier) -> list[str]:
 
 def intake_procedure(code: str):
     """A procedure the counter may receive (current version, not abolished), else None."""
-    from tthc.catalog.models import Procedure
-
     procedure = (
         Procedure.objects.select_related("current_version").filter(code=(code or "")[:50]).first()
     )
@@ -559,8 +514,6 @@ def intake_procedure(code: str):
 
 def open_status_of(dossier: Dossier) -> str | None:
     """within_time / due_soon / overdue while the clock runs; None otherwise."""
-    from tthc.workdays.selectors import open_status
-
     if dossier.status not in (Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT):
         return None
     if dossier.due_at is None:
@@ -578,7 +531,7 @@ def tracking_rows(*, user, start: datetime, end: datetime, agency=None) -> Query
         .prefetch_related(_events())
         .order_by("submitted_at", "pk")
     )
-    agencies = staff_agencies(user)
+    agencies = routing.staff_agencies(user)
     if agencies is not None:
         rows = rows.filter(_involving(agencies))
     if agency is not None:
@@ -589,8 +542,6 @@ def tracking_rows(*, user, start: datetime, end: datetime, agency=None) -> Query
 def citizen_actions(code: str) -> dict:
     """What the verified applicant may do on the lookup page: upload the documents of an open
     supplement request; rate the service once the result was returned (once)."""
-    from tthc.dossiers.models import SatisfactionRating
-
     dossier = dossier_by_code(code)
     if dossier is None:
         return {}
@@ -607,11 +558,9 @@ def citizen_actions(code: str) -> dict:
     }
 
 
-def electronic_results(dossier) -> list:
+def electronic_results(dossier: Dossier) -> list[EventAttachment]:
     """The files of the dossier's electronic result (valid as the paper one), which the
     verified applicant may download once the dossier is resolved; none for a paper result."""
-    from tthc.dossiers.models import EventAttachment
-
     if dossier.status not in (Status.RESOLVED, Status.RETURNED):
         return []
     resolved = dossier.events.filter(action=Action.RESOLVE).order_by("-pk").first()
@@ -622,16 +571,14 @@ def electronic_results(dossier) -> list:
 
 # --------------------------------------------------------------------------- process steps
 
-DEFAULT_STEP_NAME = "Thẩm định, giải quyết hồ sơ"
+# Translated where it is shown (`process_definition`, the process page).
+DEFAULT_STEP_NAME = gettext_noop("Thẩm định, giải quyết hồ sơ")
 
 
-def process_definition(procedure_id: int, agency_id: int | None) -> list:
+def process_definition(procedure_id: int, agency_id: int | None) -> list[ProcessStep]:
     """The steps that apply to dossiers of `procedure_id` resolved by `agency_id`: the
     agency's own definition, else the procedure's general one, else one default step (unsaved,
     100 % of the time, a specialist of the resolving agency)."""
-    from tthc.dossiers.models import ProcessStep
-    from tthc.org.models import Role
-
     steps = list(
         ProcessStep.objects.filter(procedure_id=procedure_id, agency_id=agency_id)
         .select_related("responsible_agency")
@@ -650,7 +597,7 @@ def process_definition(procedure_id: int, agency_id: int | None) -> list:
             ProcessStep(
                 procedure_id=procedure_id,
                 order=1,
-                name=DEFAULT_STEP_NAME,
+                name=_(DEFAULT_STEP_NAME),
                 role=Role.SPECIALIST,
                 share_percent=100,
             )
@@ -661,9 +608,6 @@ def process_definition(procedure_id: int, agency_id: int | None) -> list:
 def current_step(dossier: Dossier) -> dict | None:
     """The dossier's current internal step with its planned end (share × legal time from the
     acceptance, workdays engine); None before acceptance."""
-    from tthc.core.errors import ValidationError
-    from tthc.org.models import Role
-
     if dossier.received_at is None:
         return None
     steps = process_definition(dossier.procedure_id, dossier.resolving_agency_id)
@@ -691,10 +635,6 @@ def current_step(dossier: Dossier) -> dict | None:
 
 def specialists_of(agency_id: int):
     """Active users holding the specialist role at the agency (whom its leader may assign)."""
-    from django.contrib.auth import get_user_model
-
-    from tthc.org.models import Role
-
     return (
         get_user_model()
         .objects.filter(
@@ -709,11 +649,10 @@ def specialists_of(agency_id: int):
 
 # --------------------------------------------------------------------------- audit trail
 
-AUDIT_KINDS = {
-    "event": "Thay đổi hồ sơ",
-    "read": "Xem dữ liệu cá nhân (hồ sơ)",
-    "feedback_read": "Xem dữ liệu cá nhân (phản ánh, kiến nghị)",
-}
+# The audit trail's own rows: the dossiers' events (changes); the reads of personal data come
+# from every access log registered in `tthc.core.accesslog` (dossiers' and feedback's).
+AUDIT_EVENT_KIND = "event"
+AUDIT_EVENT_LABEL = gettext_lazy("Thay đổi hồ sơ")
 
 
 def audit_entries(
@@ -722,15 +661,11 @@ def audit_entries(
     start: datetime | None = None,
     end: datetime | None = None,
     code: str = "",
-):
+) -> QuerySet:
     """The audit trail as one queryset of rows (kind, at, username, code, what, note, id),
-    newest first: dossier events (changes), staff reads of a dossier's personal data and, when
-    the feedback app is installed, of a feedback's. One UNION query: a page costs a count and
-    a select whatever its size. `end` is exclusive."""
-    from django.apps import apps
-    from django.db.models import CharField, F, TextField, Value
-
-    from tthc.dossiers.models import AccessLog
+    newest first: dossier events (changes) and the staff reads of personal data of every
+    registered access log (`tthc.core.accesslog`: a dossier's, a feedback's). One UNION query:
+    a page costs a count and a select whatever its size. `end` is exclusive."""
 
     def narrowed(rows, *, user_field: str, code_field: str):
         if username:
@@ -758,53 +693,51 @@ def audit_entries(
             .values_list("a_kind", "a_at", "a_user", "a_code", "a_what", "a_note", "a_id")
         )
 
-    parts = [
+    first = columns(
+        narrowed(DossierEvent.objects.all(), user_field="actor", code_field="dossier__code"),
+        AUDIT_EVENT_KIND,
+        user_field="actor",
+        code_field="dossier__code",
+        what="action",
+        note=F("note"),
+    )
+    others = [
         columns(
-            narrowed(DossierEvent.objects.all(), user_field="actor", code_field="dossier__code"),
-            "event",
-            user_field="actor",
-            code_field="dossier__code",
-            what="action",
-            note=F("note"),
-        ),
-        columns(
-            narrowed(AccessLog.objects.all(), user_field="user", code_field="dossier__code"),
-            "read",
-            user_field="user",
-            code_field="dossier__code",
-            what="what",
+            narrowed(
+                source.model.objects.all(),
+                user_field=source.user_field,
+                code_field=source.code_field,
+            ),
+            source.kind,
+            user_field=source.user_field,
+            code_field=source.code_field,
+            what=source.what_field,
             note=Value("", output_field=TextField()),
-        ),
-    ]
-    if apps.is_installed("tthc.feedback"):
-        feedback_log = apps.get_model("feedback", "AccessLog")
-        parts.append(
-            columns(
-                narrowed(
-                    feedback_log.objects.all(), user_field="user", code_field="feedback__code"
-                ),
-                "feedback_read",
-                user_field="user",
-                code_field="feedback__code",
-                what="what",
-                note=Value("", output_field=TextField()),
-            )
         )
-    first, *others = parts
+        for source in accesslog.access_log_sources()
+    ]
     return first.union(*others, all=True).order_by("-a_at", "-a_id")
 
 
 def audit_rows(rows) -> list[dict]:
-    """A page of `audit_entries` as dicts with labels (no further queries)."""
+    """A page of `audit_entries` as dicts with labels and the link to the record's staff page
+    (no further queries)."""
+    sources = {source.kind: source for source in accesslog.access_log_sources()}
     out = []
     for kind, at, username, code, what, note, pk in rows:
         label = what
-        if kind == "event" and what in set(Action):
+        if kind == AUDIT_EVENT_KIND and what in set(Action):
             label = ACTION_LABELS[Action(what)]
+        source = sources.get(kind)
+        if kind == AUDIT_EVENT_KIND:
+            kind_label, url = AUDIT_EVENT_LABEL, staff_dossier_url(code)
+        else:
+            kind_label, url = source.label, source.url(code) if source.url else ""
         out.append(
             {
                 "kind": kind,
-                "kind_label": AUDIT_KINDS[kind],
+                "kind_label": kind_label,
+                "url": url,
                 "at": at,
                 "username": username or "",
                 "code": code,
@@ -814,3 +747,196 @@ def audit_rows(rows) -> list[dict]:
             }
         )
     return out
+
+
+# --------------------------------------------------------------------------- staff pages
+# What the staff pages and the staff API read, with the permission each one needs checked here
+# (PermissionDenied, the policy's message): the views only parse, call and render.
+
+
+def _require_somewhere(user, action: Policy) -> None:
+    if not can_somewhere(user, action):
+        raise PermissionDenied(str(DENIED_MESSAGES[action]))
+
+
+@dataclass(frozen=True)
+class QueueView:
+    tab: str
+    page: queues.Page
+    counts: dict[str, int]
+    now: datetime
+    may_receive: bool
+
+
+def queue_view(
+    user,
+    *,
+    tab: str = "",
+    size: int,
+    after: str | None = None,
+    before: str | None = None,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> QueueView:
+    """One page of a tab of the staff queue (the user's default tab when `tab` is empty) and
+    every tab's count, over the dossiers the user sees; staff who see none are refused."""
+    _require_somewhere(user, Policy.DOSSIER_VIEW)
+    if tab and tab not in QUEUE_TABS:
+        raise ValidationError(_("Thẻ hàng đợi không hợp lệ."), field="tab")
+    now = now or timezone.now()
+    tab = tab or default_tab(user)
+    agencies = routing.staff_agencies(user)
+    page = queues.page(
+        user, tab, size=size, after=after, before=before, offset=offset, now=now, agencies=agencies
+    )
+    return QueueView(
+        tab=tab,
+        page=page,
+        counts=queue_counts(user, now=now, agencies=agencies),
+        now=now,
+        may_receive=can_somewhere(user, Policy.DOSSIER_RECEIVE),
+    )
+
+
+def home_panel(user) -> dict | None:
+    """The staff home's panel: counts of the desk's queues for staff who see dossiers, and the
+    desks nobody serves for those who manage staff (administrators); None for anyone else."""
+    sees = can_somewhere(user, Policy.DOSSIER_VIEW)
+    manages = can(user, Policy.ORG_MANAGE_STAFF, None)
+    if not sees and not manages:
+        return None
+    return {
+        "summary": desk_summary(user) if sees else [],
+        "unserved": routing.unserved_desks() if manages else [],
+    }
+
+
+@dataclass(frozen=True)
+class Counter:
+    """The counter's choices for a procedure: its resolving agencies (every active agency when
+    the catalog links none) and the desks where the user receives."""
+
+    agencies: list[Agency]
+    points: list[ReceptionPoint]
+
+
+def counter(user, procedure: Procedure) -> Counter:
+    """For staff who receive somewhere (`require_reception`)."""
+    agencies = list(resolving_agencies(procedure)) or active_agencies()
+    points = ReceptionPoint.objects.filter(is_active=True).select_related("agency")
+    ids = granted_agencies(user, Policy.DOSSIER_RECEIVE)
+    if ids is not None:
+        points = points.filter(agency_id__in=routing.with_descendants(ids))
+    return Counter(agencies=agencies, points=list(points.order_by("name")))
+
+
+def require_reception(user) -> None:
+    """Refuse staff who receive dossiers nowhere (the counter's procedure picker)."""
+    _require_somewhere(user, Policy.DOSSIER_RECEIVE)
+
+
+def active_agencies() -> list[Agency]:
+    """Every active agency by name (codes and names only)."""
+    return list(Agency.objects.filter(is_active=True).order_by("name").only("code", "name"))
+
+
+def transfer_agencies(dossier: Dossier) -> QuerySet[Agency]:
+    """The agencies a dossier may be transferred to: every active one but the current."""
+    return (
+        Agency.objects.filter(is_active=True)
+        .exclude(pk=dossier.current_agency_id)
+        .order_by("name")
+        .only("code", "name")
+    )
+
+
+def version_data(dossier: Dossier) -> dict:
+    """The data of the procedure version the dossier was received under."""
+    version = dossier.procedure.versions.filter(number=dossier.procedure_version).first()
+    return version.data if version else {}
+
+
+def require_view(user, dossier: Dossier) -> None:
+    """Refuse a user who may not see the dossier (`may_view`)."""
+    if not may_view(user, dossier):
+        raise PermissionDenied(str(DENIED_MESSAGES[Policy.DOSSIER_VIEW]))
+
+
+def dossier_file(user, dossier: Dossier, *, kind: str, pk: int) -> tuple[FieldFile, str] | None:
+    """A document (`kind` "giay-to") or an event's attachment of the dossier, with its name to
+    download it under, to staff who see the dossier; None when there is no such file."""
+    require_view(user, dossier)
+    if kind == "giay-to":
+        document = DossierDocument.objects.filter(dossier=dossier, pk=pk).first()
+        found = (document.file, document.file_name or document.name) if document else None
+    else:
+        attachment = EventAttachment.objects.filter(event__dossier=dossier, pk=pk).first()
+        found = (attachment.file, attachment.name) if attachment else None
+    return found if found and found[0] else None
+
+
+@dataclass(frozen=True)
+class TrackingChoice:
+    agencies: QuerySet[Agency]  # the agencies the user may choose
+    agency: Agency | None  # the one chosen (None: all the user sees)
+
+
+def tracking_choice(user, agency_code: str = "") -> TrackingChoice:
+    """The tracking book's agencies for the user, and the chosen one (checked: the user must see
+    its dossiers)."""
+    _require_somewhere(user, Policy.DOSSIER_VIEW)
+    choices = Agency.objects.filter(is_active=True).order_by("name").only("code", "name")
+    agencies = routing.staff_agencies(user)
+    if agencies is not None:
+        choices = choices.filter(pk__in=agencies)
+    agency = choices.filter(code=agency_code).first() if agency_code else None
+    if agency is not None and not can(user, Policy.DOSSIER_VIEW, agency):
+        raise PermissionDenied(str(DENIED_MESSAGES[Policy.DOSSIER_VIEW]))
+    return TrackingChoice(agencies=choices, agency=agency)
+
+
+@dataclass(frozen=True)
+class ProcessPage:
+    """The internal process of a procedure as its page edits it: for one resolving agency
+    (`agency`), or the general one (None)."""
+
+    procedure: Procedure
+    agency: Agency | None
+    resolving: list[Agency]
+    steps: list[ProcessStep]
+    agencies: list[Agency]  # those a step may name as responsible
+
+
+def process_page(user, *, procedure_code: str, agency_code: str = "") -> ProcessPage:
+    """NotFound when the procedure or the agency does not exist; PermissionDenied for a user
+    who may not edit this process (`processes.may_edit_process`)."""
+    procedure = intake_procedure(procedure_code)
+    if procedure is None:
+        raise NotFound(_("Không tìm thấy thủ tục."))
+    resolving = list(resolving_agencies(procedure))
+    agency = next((a for a in resolving if a.code == agency_code), None)
+    if agency_code and agency is None:
+        agency = Agency.objects.filter(code=agency_code, is_active=True).first()
+        if agency is None:
+            raise NotFound(_("Không tìm thấy cơ quan."))
+    if not processes.may_edit_process(user, agency):
+        raise PermissionDenied(_("Bạn không có quyền sửa quy trình nội bộ của thủ tục này."))
+    steps = list(
+        ProcessStep.objects.filter(procedure=procedure, agency=agency)
+        .select_related("responsible_agency")
+        .order_by("order")
+    )
+    return ProcessPage(
+        procedure=procedure,
+        agency=agency,
+        resolving=resolving,
+        steps=steps,
+        agencies=active_agencies(),
+    )
+
+
+def audit_trail(user, **filters) -> QuerySet:
+    """`audit_entries` for those who may read the audit trail (administrators)."""
+    if not can(user, Policy.AUDIT_VIEW):
+        raise PermissionDenied(str(DENIED_MESSAGES[Policy.AUDIT_VIEW]))
+    return audit_entries(**filters)

@@ -2,6 +2,10 @@
 checks the transition table (`transitions.TRANSITIONS`) and the permissions
 (`transitions.PERMISSIONS` through `tthc.org.policy`), and appends a `DossierEvent`. Status and
 deadline are then stored as values derived from the events.
+
+`perform` is the one entry of the staff actions: the staff page and the staff API turn their
+input into keyword fields and call it; it normalises the fields the same way for both and calls
+the action's service.
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tthc.catalog.models import Procedure
+from tthc.catalog.models import Procedure, ProcedureVersion
 from tthc.catalog.models import Status as ProcedureStatus
 from tthc.core import lookupcode, ratelimit, uploads
 from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from tthc.core.events import append_event
+from tthc.core.models import User
 from tthc.core.text import normalize_space
 from tthc.core.uploads import CheckedUpload
-from tthc.dossiers import codes, deadlines, routing
+from tthc.dossiers import codes, deadlines, notifications, routing, selectors
 from tthc.dossiers.models import (
+    OPEN_STATUSES,
     AccessLog,
     Applicant,
     Channel,
@@ -34,17 +42,24 @@ from tthc.dossiers.models import (
     Involvement,
     SatisfactionRating,
     Status,
+    SubmissionKey,
 )
 from tthc.dossiers.personal import (
     ApplicantInput,
     clean_applicant,
     verifies,
 )
-from tthc.dossiers.transitions import ACTION_LABELS, CURRENT, PERMISSIONS, Action, target
+from tthc.dossiers.transitions import (
+    ACTION_LABELS,
+    ACTION_RULES,
+    STAFF_ACTIONS,
+    Action,
+    target,
+)
 from tthc.org.models import Agency, Membership, ReceptionPoint, Role
-from tthc.org.policy import DENIED_MESSAGES, ancestors_and_self, can, require
+from tthc.org.policy import DENIED_MESSAGES, ancestors_and_self, require
 from tthc.org.policy import Action as Policy
-from tthc.workdays.engine import to_local
+from tthc.workdays.engine import VN_TZ, Deadline, to_local
 
 CODE_ATTEMPTS = 5
 NOTE_MAX = 4000
@@ -66,11 +81,11 @@ class DocumentInput:
 # --------------------------------------------------------------------------- intake
 
 
-def _procedure_version(procedure: Procedure):
+def _procedure_version(procedure: Procedure) -> ProcedureVersion:
     version = procedure.current_version
     if version is None or procedure.status == ProcedureStatus.ABOLISHED:
         raise ValidationError(
-            "Thủ tục này không còn được áp dụng, không tiếp nhận hồ sơ.", field="procedure"
+            _("Thủ tục này không còn được áp dụng, không tiếp nhận hồ sơ."), field="procedure"
         )
     return version
 
@@ -82,15 +97,18 @@ def _clean_documents(version_data: dict, documents: Sequence[DocumentInput]) -> 
         name = normalize_space(document.name)
         if name not in required:
             raise ValidationError(
-                f"Giấy tờ “{name[:120]}” không có trong thành phần hồ sơ của thủ tục.",
+                _("Giấy tờ “%(name)s” không có trong thành phần hồ sơ của thủ tục.")
+                % {"name": name[:120]},
                 field="documents",
             )
         if name in seen:
-            raise ValidationError(f"Giấy tờ “{name[:120]}” bị ghi hai lần.", field="documents")
+            raise ValidationError(
+                _("Giấy tờ “%(name)s” bị ghi hai lần.") % {"name": name[:120]}, field="documents"
+            )
         if document.form not in DocumentForm.values:
-            raise ValidationError("Hình thức giấy tờ không hợp lệ.", field="documents")
+            raise ValidationError(_("Hình thức giấy tờ không hợp lệ."), field="documents")
         if not 1 <= int(document.quantity) <= 99:
-            raise ValidationError("Số lượng giấy tờ phải từ 1 đến 99.", field="documents")
+            raise ValidationError(_("Số lượng giấy tờ phải từ 1 đến 99."), field="documents")
         seen.add(name)
         lines.append(
             {
@@ -101,18 +119,20 @@ def _clean_documents(version_data: dict, documents: Sequence[DocumentInput]) -> 
             }
         )
     if not lines:
-        raise ValidationError("Hồ sơ phải có ít nhất một giấy tờ.", field="documents")
+        raise ValidationError(_("Hồ sơ phải có ít nhất một giấy tờ."), field="documents")
     return lines
 
 
 def _check_resolving_agency(procedure: Procedure, resolving: Agency, receiving: Agency) -> None:
     if not resolving.is_active:
-        raise ValidationError("Cơ quan giải quyết đã ngừng hoạt động.", field="resolving_agency")
+        raise ValidationError(_("Cơ quan giải quyết đã ngừng hoạt động."), field="resolving_agency")
     if not routing.accepts(receiving, procedure, resolving):
         raise ValidationError(
-            "Thủ tục này không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính: "
-            "chỉ tiếp nhận tại trung tâm phục vụ hành chính công hoặc bộ phận một cửa của cơ "
-            "quan giải quyết.",
+            _(
+                "Thủ tục này không thuộc danh mục tiếp nhận không phụ thuộc địa giới hành chính: "
+                "chỉ tiếp nhận tại trung tâm phục vụ hành chính công hoặc bộ phận một cửa của "
+                "cơ quan giải quyết."
+            ),
             field="resolving_agency",
         )
 
@@ -129,13 +149,13 @@ def _create(
     fee_due: int,
     status: Status,
     action: Action,
-    user,
+    user: User | None,
     note: str,
 ) -> Dossier:
     if channel not in Channel.values:
-        raise ValidationError("Hình thức nộp hồ sơ không hợp lệ.", field="channel")
+        raise ValidationError(_("Hình thức nộp hồ sơ không hợp lệ."), field="channel")
     if isinstance(fee_due, bool) or not isinstance(fee_due, int) or fee_due < 0:
-        raise ValidationError("Phí, lệ phí phải là số tiền (đồng) không âm.", field="fee_due")
+        raise ValidationError(_("Phí, lệ phí phải là số tiền (đồng) không âm."), field="fee_due")
     now = timezone.now()
     version = _procedure_version(procedure)
     applicant_fields = clean_applicant(applicant, today=timezone.localdate())
@@ -195,7 +215,7 @@ def _create_rows(
     with transaction.atomic():
         person = Applicant.objects.create(**applicant_fields)
         for attempt in range(CODE_ATTEMPTS):
-            code = codes.next_code(receiving_agency, day)
+            code = codes.next_code(agency=receiving_agency, day=day)
             try:
                 with transaction.atomic():
                     dossier = Dossier.objects.create(
@@ -220,8 +240,8 @@ def _create_rows(
                 break
             except IntegrityError:
                 if attempt == CODE_ATTEMPTS - 1:
-                    raise Conflict("Không cấp được mã hồ sơ, vui lòng thử lại.") from None
-                codes.resync_counter(receiving_agency, day)
+                    raise Conflict(_("Không cấp được mã hồ sơ, vui lòng thử lại.")) from None
+                codes.resync_counter(agency=receiving_agency, day=day)
         rows = []
         for i, line in enumerate(lines, start=1):
             upload = line.pop("upload")
@@ -239,21 +259,23 @@ def _create_rows(
                 DossierAgency(dossier=dossier, agency=resolving_agency, role=Involvement.RESOLVING),
             ]
         )
-        event = _append(
+        event = append_event(
+            DossierEvent,
             dossier,
             action=action,
             user=user,
             at=now,
-            from_status=None,
-            to_status=status,
             note=note,
             data={"code": dossier.code},
+            from_status=None,
+            to_status=status,
+            agency_id=dossier.current_agency_id,
         )
         if status == Status.RECEIVED:
             _start_clock(dossier, now)
         dossier.status = status
         dossier.save()
-        notify_after_commit(event)
+        notifications.schedule(event)
     return dossier
 
 
@@ -272,7 +294,7 @@ def submit_online(
     check it (its agency is then the receiving agency)."""
     if reception_point is not None:
         if not reception_point.is_active:
-            raise ValidationError("Điểm tiếp nhận đã ngừng hoạt động.", field="reception_point")
+            raise ValidationError(_("Điểm tiếp nhận đã ngừng hoạt động."), field="reception_point")
         receiving_agency = reception_point.agency
     return _create(
         procedure=procedure,
@@ -292,7 +314,7 @@ def submit_online(
 
 def receive(
     *,
-    user,
+    user: User,
     procedure: Procedure,
     reception_point: ReceptionPoint,
     resolving_agency: Agency,
@@ -306,11 +328,11 @@ def receive(
     accepted at once, status 2, code and appointment issued."""
     if channel == Channel.ONLINE:
         raise ValidationError(
-            "Hồ sơ trực tuyến do người dân nộp qua cổng dịch vụ công.", field="channel"
+            _("Hồ sơ trực tuyến do người dân nộp qua cổng dịch vụ công."), field="channel"
         )
     require(user, Policy.DOSSIER_RECEIVE, reception_point.agency)
     if not reception_point.is_active:
-        raise ValidationError("Điểm tiếp nhận đã ngừng hoạt động.", field="reception_point")
+        raise ValidationError(_("Điểm tiếp nhận đã ngừng hoạt động."), field="reception_point")
     return _create(
         procedure=procedure,
         channel=channel,
@@ -335,43 +357,19 @@ def _note(note: str | None, *, required: str | None = None) -> str:
     if required and not note:
         raise ValidationError(required, field="note")
     if len(note) > NOTE_MAX:
-        raise ValidationError(f"Nội dung quá dài (tối đa {NOTE_MAX} ký tự).", field="note")
+        raise ValidationError(
+            _("Nội dung quá dài (tối đa %(max)s ký tự).") % {"max": NOTE_MAX}, field="note"
+        )
     return note
 
 
-def notify_after_commit(event: DossierEvent) -> None:
-    """Queue the applicant's notifications for this event once the transaction commits."""
-    from tthc.dossiers import notifications
-
-    notifications.schedule(event)
-
-
-def _append(dossier, *, action, user, at, from_status, to_status, note="", data=None):
-    return DossierEvent.objects.create(
-        dossier=dossier,
-        at=at,
-        actor=user if user is not None and user.is_authenticated else None,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        agency_id=dossier.current_agency_id,
-        note=note,
-        data=data or {},
-    )
-
-
-def check_permission(user, dossier: Dossier, action: Action) -> None:
+def check_permission(*, user: User | None, dossier: Dossier, action: Action) -> None:
     """Raise PermissionDenied unless one of the action's grants holds on the dossier's
-    receiving or currently responsible agency, and, for the actions that end an internal
-    step, the actor holds the role the step names."""
-    grants = PERMISSIONS[action]
-    for policy, which in grants:
-        agency = dossier.current_agency if which == CURRENT else dossier.receiving_agency
-        if can(user, policy, agency):
-            if action in STEP_ACTIONS:
-                _check_step(user, dossier, action)
-            return
-    raise PermissionDenied(DENIED_MESSAGES[grants[-1][0]])
+    receiving or currently responsible agency (`transitions.ACTION_RULES`), and, for the actions
+    that end an internal step, the actor holds the role the step names."""
+    ACTION_RULES.check(user, dossier, action)
+    if action in STEP_ACTIONS:
+        _check_step(user, dossier, action)
 
 
 # Completing a step, sending it back or resolving (the end of the last step) is done by whom
@@ -384,18 +382,19 @@ _STEP_ROLES = {
 }
 
 
-def _check_step(user, dossier: Dossier, action: Action) -> None:
-    from tthc.dossiers.selectors import process_definition
-
+def _check_step(user: User, dossier: Dossier, action: Action) -> None:
     if user.is_superuser:
         return
-    steps = process_definition(dossier.procedure_id, dossier.resolving_agency_id)
+    steps = selectors.process_definition(dossier.procedure_id, dossier.resolving_agency_id)
     number = max(1, min(dossier.current_step, len(steps)))
     step = steps[number - 1]
     if action == Action.RESOLVE and number < len(steps):
         raise PermissionDenied(
-            f"Hồ sơ đang ở bước {number}/{len(steps)} “{step.name}”: chỉ cập nhật kết quả ở "
-            "bước cuối của quy trình.",
+            _(
+                "Hồ sơ đang ở bước %(number)s/%(total)s “%(name)s”: chỉ cập nhật kết quả ở "
+                "bước cuối của quy trình."
+            )
+            % {"number": number, "total": len(steps), "name": step.name},
             code="step_not_last",
         )
     roles = _STEP_ROLES.get(step.role, (step.role,))
@@ -404,7 +403,12 @@ def _check_step(user, dossier: Dossier, action: Action) -> None:
         user=user, agency__in=ancestors_and_self(agency), role__in=roles
     ).exists():
         raise PermissionDenied(
-            f"Bước “{step.name}” do {Role(step.role).label.lower()} của {agency.name} thực hiện.",
+            _("Bước “%(name)s” do %(role)s của %(agency)s thực hiện.")
+            % {
+                "name": step.name,
+                "role": str(Role(step.role).label).lower(),
+                "agency": agency.name,
+            },
             code="step_role",
         )
 
@@ -427,7 +431,7 @@ def _start_clock(dossier: Dossier, now: datetime) -> None:
 
 def _transition(
     *,
-    user,
+    user: User | None,
     dossier: Dossier,
     action: Action,
     note: str = "",
@@ -467,14 +471,14 @@ def _transition_rows(
             .first()
         )
         if current is None:
-            raise NotFound("Không tìm thấy hồ sơ.")
+            raise NotFound(_("Không tìm thấy hồ sơ."))
         if not as_applicant:  # the applicant was verified by the caller
-            check_permission(user, current, action)
+            check_permission(user=user, dossier=current, action=action)
         new_status = target(current.status, action)
         if new_status is None:
             raise Conflict(
-                f"Không thể thực hiện “{ACTION_LABELS[action]}” với hồ sơ đang ở trạng thái "
-                f"“{Status(current.status).label}”.",
+                _("Không thể thực hiện “%(action)s” với hồ sơ đang ở trạng thái “%(status)s”.")
+                % {"action": ACTION_LABELS[action], "status": Status(current.status).label},
                 code="invalid_transition",
             )
         if before is not None:
@@ -482,15 +486,17 @@ def _transition_rows(
         now = timezone.now()
         old_status = current.status
         current.status = new_status
-        event = _append(
+        event = append_event(
+            DossierEvent,
             current,
             action=action,
             user=None if as_applicant else user,
             at=now,
-            from_status=old_status,
-            to_status=new_status,
             note=note,
             data=dict(data or {}, by_applicant=True) if as_applicant else data,
+            from_status=old_status,
+            to_status=new_status,
+            agency_id=current.current_agency_id,
         )
         for upload in attachments:
             name = uploads.store(ATTACHMENTS_FOLDER, upload)
@@ -501,11 +507,11 @@ def _transition_rows(
         if after is not None:
             after(current, now)
         current.save()
-        notify_after_commit(event)
+        notifications.schedule(event)
     return current
 
 
-def accept(*, user, dossier: Dossier, note: str = "") -> Dossier:
+def accept(*, user: User, dossier: Dossier, note: str = "") -> Dossier:
     """An officer accepts an online submission: the clock starts now (DOMAIN §5)."""
     return _transition(
         user=user,
@@ -518,11 +524,11 @@ def accept(*, user, dossier: Dossier, note: str = "") -> Dossier:
 
 
 def request_completion(
-    *, user, dossier: Dossier, reason: str, missing: Sequence[str] = ()
+    *, user: User, dossier: Dossier, reason: str, missing: Sequence[str] = ()
 ) -> Dossier:
     """Before accepting an online dossier, the desk asks the applicant to complete it (the
     clock has not started; the dossier stays “new”)."""
-    reason = _note(reason, required="Cần ghi rõ nội dung yêu cầu hoàn thiện hồ sơ.")
+    reason = _note(reason, required=_("Cần ghi rõ nội dung yêu cầu hoàn thiện hồ sơ."))
     missing = [normalize_space(m)[:500] for m in missing if normalize_space(m)]
     return _transition(
         user=user,
@@ -534,7 +540,7 @@ def request_completion(
 
 
 def submit_completion(
-    *, user, dossier: Dossier, note: str = "", files: Sequence[CheckedUpload] = ()
+    *, user: User, dossier: Dossier, note: str = "", files: Sequence[CheckedUpload] = ()
 ) -> Dossier:
     """The completion asked for arrived (recorded by the desk)."""
     return _transition(
@@ -546,20 +552,20 @@ def submit_completion(
     )
 
 
-def refuse(*, user, dossier: Dossier, reason: str) -> Dossier:
-    reason = _note(reason, required="Cần ghi rõ lý do từ chối tiếp nhận.")
+def refuse(*, user: User, dossier: Dossier, reason: str) -> Dossier:
+    reason = _note(reason, required=_("Cần ghi rõ lý do từ chối tiếp nhận."))
     return _transition(user=user, dossier=dossier, action=Action.REFUSE, note=reason)
 
 
-def start_processing(*, user, dossier: Dossier, note: str = "") -> Dossier:
+def start_processing(*, user: User, dossier: Dossier, note: str = "") -> Dossier:
     return _transition(user=user, dossier=dossier, action=Action.START, note=_note(note))
 
 
 def request_supplement(
-    *, user, dossier: Dossier, reason: str, missing: Sequence[str] = ()
+    *, user: User, dossier: Dossier, reason: str, missing: Sequence[str] = ()
 ) -> Dossier:
     """Ask for missing or corrected documents: the clock stops until they arrive."""
-    reason = _note(reason, required="Cần ghi rõ nội dung yêu cầu bổ sung, hoàn thiện hồ sơ.")
+    reason = _note(reason, required=_("Cần ghi rõ nội dung yêu cầu bổ sung, hoàn thiện hồ sơ."))
     missing = [normalize_space(m)[:500] for m in missing if normalize_space(m)]
     return _transition(
         user=user,
@@ -572,7 +578,7 @@ def request_supplement(
 
 
 def complete_supplement(
-    *, user, dossier: Dossier, note: str = "", files: Sequence[CheckedUpload] = ()
+    *, user: User, dossier: Dossier, note: str = "", files: Sequence[CheckedUpload] = ()
 ) -> Dossier:
     """The documents asked for arrived: the clock runs again and the deadline moves by the
     working days of the pause."""
@@ -593,20 +599,18 @@ def supplement_online(
     documents a supplement request asked for: the request is completed and the clock runs
     again. The files are added to the dossier's history; earlier files stay."""
     if not verifies(dossier, verify):
-        raise PermissionDenied("Mã xác minh không đúng.", code="verify_failed")
+        raise PermissionDenied(_("Mã xác minh không đúng."), code="verify_failed")
     if not files:
-        raise ValidationError("Cần tải lên ít nhất một tệp bổ sung.", field="files")
-    from tthc.dossiers.selectors import open_request
-
-    request = open_request(dossier)
+        raise ValidationError(_("Cần tải lên ít nhất một tệp bổ sung."), field="files")
+    request = selectors.open_request(dossier)
     if request is None:
-        raise Conflict("Hồ sơ không có yêu cầu bổ sung nào đang chờ.", code="no_request")
+        raise Conflict(_("Hồ sơ không có yêu cầu bổ sung nào đang chờ."), code="no_request")
     if request.action == Action.REQUEST_COMPLETION:
         return _transition(
             user=None,
             dossier=dossier,
             action=Action.SUBMIT_COMPLETION,
-            note=_note(note) or "Người nộp hoàn thiện hồ sơ trực tuyến.",
+            note=_note(note) or _("Người nộp hoàn thiện hồ sơ trực tuyến."),
             attachments=files,
             as_applicant=True,
         )
@@ -614,7 +618,7 @@ def supplement_online(
         user=None,
         dossier=dossier,
         action=Action.COMPLETE_SUPPLEMENT,
-        note=_note(note) or "Người nộp bổ sung hồ sơ trực tuyến.",
+        note=_note(note) or _("Người nộp bổ sung hồ sơ trực tuyến."),
         after=lambda d, now: _store_deadline(d),
         attachments=files,
         as_applicant=True,
@@ -624,13 +628,13 @@ def supplement_online(
 def rate(*, dossier: Dossier, verify: str, satisfied: bool, comment: str = "") -> None:
     """The verified applicant rates the service once, after the result was returned."""
     if not verifies(dossier, verify):
-        raise PermissionDenied("Mã xác minh không đúng.", code="verify_failed")
+        raise PermissionDenied(_("Mã xác minh không đúng."), code="verify_failed")
     if dossier.status != Status.RETURNED:
-        raise Conflict("Chỉ đánh giá được sau khi đã nhận kết quả.", code="not_returned")
+        raise Conflict(_("Chỉ đánh giá được sau khi đã nhận kết quả."), code="not_returned")
     comment = _note(comment)
     if not satisfied and not comment:
         raise ValidationError(
-            "Vui lòng cho biết lý do chưa hài lòng để cơ quan khắc phục.", field="comment"
+            _("Vui lòng cho biết lý do chưa hài lòng để cơ quan khắc phục."), field="comment"
         )
     try:
         with transaction.atomic():
@@ -638,12 +642,12 @@ def rate(*, dossier: Dossier, verify: str, satisfied: bool, comment: str = "") -
                 dossier=dossier, satisfied=satisfied, comment=comment, at=timezone.now()
             )
     except IntegrityError:
-        raise Conflict("Hồ sơ này đã được đánh giá.", code="already_rated") from None
+        raise Conflict(_("Hồ sơ này đã được đánh giá."), code="already_rated") from None
 
 
-def request_payment(*, user, dossier: Dossier, amount: int, note: str = "") -> Dossier:
+def request_payment(*, user: User, dossier: Dossier, amount: int, note: str = "") -> Dossier:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise ValidationError("Số tiền phải là số nguyên dương (đồng).", field="amount")
+        raise ValidationError(_("Số tiền phải là số nguyên dương (đồng)."), field="amount")
     return _transition(
         user=user,
         dossier=dossier,
@@ -653,7 +657,9 @@ def request_payment(*, user, dossier: Dossier, amount: int, note: str = "") -> D
     )
 
 
-def confirm_payment(*, user, dossier: Dossier, note: str = "", online: bool = False) -> Dossier:
+def confirm_payment(
+    *, user: User, dossier: Dossier, note: str = "", online: bool = False
+) -> Dossier:
     """The fees were paid: `online` when through an online payment service (the national
     portal's payment platform, a bank's app), which index 766 sub-indicator 3.6 counts; stored
     in the event's data as `{"online": true/false}`."""
@@ -666,19 +672,19 @@ def confirm_payment(*, user, dossier: Dossier, note: str = "", online: bool = Fa
     )
 
 
-def withdraw(*, user, dossier: Dossier, reason: str) -> Dossier:
-    reason = _note(reason, required="Cần ghi rõ lý do rút hồ sơ (theo đơn của người nộp).")
+def withdraw(*, user: User, dossier: Dossier, reason: str) -> Dossier:
+    reason = _note(reason, required=_("Cần ghi rõ lý do rút hồ sơ (theo đơn của người nộp)."))
     return _transition(user=user, dossier=dossier, action=Action.WITHDRAW, note=reason)
 
 
-def stop(*, user, dossier: Dossier, reason: str) -> Dossier:
-    reason = _note(reason, required="Cần ghi rõ lý do dừng xử lý hồ sơ.")
+def stop(*, user: User, dossier: Dossier, reason: str) -> Dossier:
+    reason = _note(reason, required=_("Cần ghi rõ lý do dừng xử lý hồ sơ."))
     return _transition(user=user, dossier=dossier, action=Action.STOP, note=reason)
 
 
 def resolve(
     *,
-    user,
+    user: User,
     dossier: Dossier,
     note: str = "",
     result_code: str = "",
@@ -698,7 +704,7 @@ def resolve(
 
 
 def return_result(
-    *, user, dossier: Dossier, note: str = "", method: int | str | None = None
+    *, user: User, dossier: Dossier, note: str = "", method: int | str | None = None
 ) -> Dossier:
     """Hand the result over, recording how (Channel codes: 1 in person, 2 online / electronic,
     3 public postal service); by default the way the dossier came in."""
@@ -706,7 +712,7 @@ def return_result(
         method = Channel(int(method)) if method not in (None, "") else Channel(dossier.channel)
     except (TypeError, ValueError):
         raise ValidationError(
-            "Hình thức trả kết quả không hợp lệ: trực tiếp, trực tuyến hoặc bưu chính.",
+            _("Hình thức trả kết quả không hợp lệ: trực tiếp, trực tuyến hoặc bưu chính."),
             field="method",
         ) from None
     return _transition(
@@ -718,16 +724,16 @@ def return_result(
     )
 
 
-def transfer(*, user, dossier: Dossier, to_agency: Agency, note: str = "") -> Dossier:
+def transfer(*, user: User, dossier: Dossier, to_agency: Agency, note: str = "") -> Dossier:
     """Inter-agency processing (liên thông): another agency becomes responsible; the status
     and the deadline stay."""
     if not to_agency.is_active:
-        raise ValidationError("Cơ quan nhận đã ngừng hoạt động.", field="to_agency")
+        raise ValidationError(_("Cơ quan nhận đã ngừng hoạt động."), field="to_agency")
 
     def before(current: Dossier) -> None:
         if current.current_agency_id == to_agency.pk:
             raise ValidationError(
-                "Hồ sơ đang ở chính cơ quan này, không cần chuyển.", field="to_agency"
+                _("Hồ sơ đang ở chính cơ quan này, không cần chuyển."), field="to_agency"
             )
         current.current_agency = to_agency  # the event records who is responsible after it
         current.assignee = None  # the new agency's leader assigns its own specialist
@@ -745,16 +751,16 @@ def transfer(*, user, dossier: Dossier, to_agency: Agency, note: str = "") -> Do
     )
 
 
-def apologise(*, user, dossier: Dossier, new_appointment: datetime, reason: str) -> Dossier:
+def apologise(*, user: User, dossier: Dossier, new_appointment: datetime, reason: str) -> Dossier:
     """Apology letter with a new appointment (late, or about to be). The legal deadline is
     unchanged: the dossier still counts late against it."""
-    reason = _note(reason, required="Cần ghi rõ lý do chậm trả kết quả.")
+    reason = _note(reason, required=_("Cần ghi rõ lý do chậm trả kết quả."))
     new_appointment = to_local(new_appointment)
 
     def before(current: Dossier) -> None:
         if current.appointment_at is not None and new_appointment <= current.appointment_at:
             raise ValidationError(
-                "Ngày hẹn mới phải sau ngày hẹn hiện tại.", field="new_appointment"
+                _("Ngày hẹn mới phải sau ngày hẹn hiện tại."), field="new_appointment"
             )
 
     def after(current: Dossier, now: datetime) -> None:
@@ -771,11 +777,11 @@ def apologise(*, user, dossier: Dossier, new_appointment: datetime, reason: str)
     )
 
 
-def assign(*, user, dossier: Dossier, assignee, note: str = "") -> Dossier:
+def assign(*, user: User, dossier: Dossier, assignee: User | None, note: str = "") -> Dossier:
     """The leader of the responsible agency hands the dossier to one of its specialists (shown
     in that specialist's “Của tôi” queue). The status stays."""
     if assignee is None:
-        raise ValidationError("Vui lòng chọn chuyên viên được giao.", field="assignee")
+        raise ValidationError(_("Vui lòng chọn chuyên viên được giao."), field="assignee")
 
     def before(current: Dossier) -> None:
         is_specialist = Membership.objects.filter(
@@ -783,12 +789,12 @@ def assign(*, user, dossier: Dossier, assignee, note: str = "") -> Dossier:
         ).exists()
         if not is_specialist or not assignee.is_active:
             raise ValidationError(
-                "Người được giao phải là chuyên viên của cơ quan đang xử lý hồ sơ.",
+                _("Người được giao phải là chuyên viên của cơ quan đang xử lý hồ sơ."),
                 field="assignee",
             )
         if current.assignee_id == assignee.pk:
             raise ValidationError(
-                "Hồ sơ đã được giao cho chuyên viên này.", field="assignee", code="unchanged"
+                _("Hồ sơ đã được giao cho chuyên viên này."), field="assignee", code="unchanged"
             )
         current.assignee = assignee
 
@@ -806,13 +812,11 @@ def assign(*, user, dossier: Dossier, assignee, note: str = "") -> Dossier:
 
 
 def _step_count(dossier: Dossier) -> int:
-    from tthc.dossiers.selectors import process_definition
-
-    return len(process_definition(dossier.procedure_id, dossier.resolving_agency_id))
+    return len(selectors.process_definition(dossier.procedure_id, dossier.resolving_agency_id))
 
 
 def complete_step(
-    *, user, dossier: Dossier, note: str = "", files: Sequence[CheckedUpload] = ()
+    *, user: User, dossier: Dossier, note: str = "", files: Sequence[CheckedUpload] = ()
 ) -> Dossier:
     """The current internal step is done: the next step of the process definition starts.
     The last step ends with the result (`resolve`), not here."""
@@ -823,7 +827,7 @@ def complete_step(
         number = min(current.current_step, total)
         if number >= total:
             raise ValidationError(
-                "Đây là bước cuối của quy trình: cập nhật kết quả giải quyết.", field="step"
+                _("Đây là bước cuối của quy trình: cập nhật kết quả giải quyết."), field="step"
             )
         current.current_step = number + 1
         moved.update(from_step=number, to_step=number + 1)
@@ -839,16 +843,16 @@ def complete_step(
     )
 
 
-def return_step(*, user, dossier: Dossier, reason: str) -> Dossier:
+def return_step(*, user: User, dossier: Dossier, reason: str) -> Dossier:
     """Send the dossier back to the previous internal step (status stays “processing”)."""
-    reason = _note(reason, required="Cần ghi rõ lý do trả lại bước trước.")
+    reason = _note(reason, required=_("Cần ghi rõ lý do trả lại bước trước."))
     moved: dict = {}
 
     def before(current: Dossier) -> None:
         number = min(current.current_step, _step_count(current))
         if number <= 1:
             raise ValidationError(
-                "Hồ sơ đang ở bước đầu tiên của quy trình, không có bước trước để trả lại.",
+                _("Hồ sơ đang ở bước đầu tiên của quy trình, không có bước trước để trả lại."),
                 field="step",
             )
         current.current_step = number - 1
@@ -864,48 +868,203 @@ def return_step(*, user, dossier: Dossier, reason: str) -> Dossier:
     )
 
 
+# --------------------------------------------------------------------------- one dispatcher
+
+
+def _text(value: object, dossier: Dossier) -> str:
+    return "" if value is None else str(value)
+
+
+def _flag(value: object, dossier: Dossier) -> bool:
+    """A checkbox or radio of the page ("1", "on", "0", absent) or a JSON boolean."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "on", "true")
+    return bool(value)
+
+
+def _lines(value: object, dossier: Dossier) -> list[str]:
+    if isinstance(value, str):
+        return value.splitlines()
+    return [str(line) for line in value or ()]
+
+
+def _files(value: object, dossier: Dossier) -> list[CheckedUpload]:
+    """Uploaded files, each checked as every upload is (`tthc.core.uploads.check`)."""
+    return [uploads.check(f, field="files") for f in value or () if f is not None]
+
+
+def _amount(value: object, dossier: Dossier) -> int:
+    """Integer VND, as typed on the page ("150000") or sent in the API's JSON (150000)."""
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    elif isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValidationError(_("Số tiền phải là số nguyên (đồng)."), field="amount")
+
+
+def _to_agency(value: object, dossier: Dossier) -> Agency:
+    agency = Agency.objects.filter(code=str(value)[:50]).first() if value else None
+    if agency is None:
+        raise ValidationError(_("Vui lòng chọn cơ quan nhận."), field="to_agency")
+    return agency
+
+
+def _assignee(value: object, dossier: Dossier) -> User | None:
+    """A specialist of the responsible agency by username (None: the service asks for one)."""
+    if not value:
+        return None
+    return selectors.specialists_of(dossier.current_agency_id).filter(username=str(value)).first()
+
+
+def _moment(value: object, dossier: Dossier) -> datetime:
+    """The new appointment: an ISO date-time (the page's `datetime-local`, "2025-02-10T17:00")
+    or a datetime of the API; one without a time zone is Vietnamese time."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime):
+        raise ValidationError(_("Ngày giờ hẹn mới không hợp lệ."), field="new_appointment")
+    return value if value.tzinfo is not None else value.replace(tzinfo=VN_TZ)
+
+
+def _method(value: object, dossier: Dossier) -> object:
+    return None if value in (None, "") else value  # `return_result` parses and explains it
+
+
+# A field of an action: the service's keyword it becomes, and how its raw value is normalised
+# (a form's strings and the API's JSON values alike).
+FIELDS: dict[str, tuple[str, Callable[[object, Dossier], object]]] = {
+    "note": ("note", _text),
+    "reason": ("reason", _text),
+    "missing": ("missing", _lines),
+    "files": ("files", _files),
+    "amount": ("amount", _amount),
+    "online": ("online", _flag),
+    "to_agency": ("to_agency", _to_agency),
+    "result_code": ("result_code", _text),
+    "electronic": ("electronic", _flag),
+    "return_method": ("method", _method),
+    "new_appointment": ("new_appointment", _moment),
+    "assignee": ("assignee", _assignee),
+}
+
+# Every staff action: its service and the fields it takes (in the order the staff page lays
+# its form out).
+ACTIONS: dict[Action, tuple[Callable[..., Dossier], tuple[str, ...]]] = {
+    Action.ACCEPT: (accept, ("note",)),
+    Action.REFUSE: (refuse, ("reason",)),
+    Action.REQUEST_COMPLETION: (request_completion, ("reason", "missing")),
+    Action.SUBMIT_COMPLETION: (submit_completion, ("note", "files")),
+    Action.START: (start_processing, ("note",)),
+    Action.REQUEST_SUPPLEMENT: (request_supplement, ("reason", "missing")),
+    Action.COMPLETE_SUPPLEMENT: (complete_supplement, ("note", "files")),
+    Action.REQUEST_PAYMENT: (request_payment, ("amount", "note")),
+    Action.CONFIRM_PAYMENT: (confirm_payment, ("online", "note")),
+    Action.TRANSFER: (transfer, ("to_agency", "note")),
+    Action.RESOLVE: (resolve, ("result_code", "electronic", "files", "note")),
+    Action.RETURN_RESULT: (return_result, ("return_method", "note")),
+    Action.STOP: (stop, ("reason",)),
+    Action.WITHDRAW: (withdraw, ("reason",)),
+    Action.APOLOGISE: (apologise, ("new_appointment", "reason")),
+    Action.ASSIGN: (assign, ("assignee", "note")),
+    Action.COMPLETE_STEP: (complete_step, ("note", "files")),
+    Action.RETURN_STEP: (return_step, ("reason",)),
+}
+
+
+def action_fields(*, action: Action) -> tuple[str, ...]:
+    """The fields `perform` takes for `action` (empty for an action staff do not perform)."""
+    entry = ACTIONS.get(action)
+    return entry[1] if entry else ()
+
+
+def perform(*, action: Action, user: User, obj: Dossier, **fields: object) -> Dossier:
+    """Perform a staff action on `obj`: the one door of the staff page and the staff API.
+
+    `fields` are the action's raw input (`ACTIONS`): the strings of the page's form or the
+    values of the API's JSON, normalised here the same way for both — the amount as integer VND,
+    the receiving agency by code, the assignee among the responsible agency's specialists, the
+    new appointment made timezone-aware (Vietnamese time when it has none), the missing
+    documents as a list, the files checked by `tthc.core.uploads.check`. A field the action does
+    not take is refused; one left out counts as empty (the service then says what is missing)."""
+    if action not in ACTIONS:
+        raise ValidationError(_("Thao tác không hợp lệ."), field="action", code="unknown_action")
+    service, taken = ACTIONS[action]
+    unknown = sorted(set(fields) - set(taken))
+    if unknown:
+        raise ValidationError(
+            _("Thao tác “%(action)s” không nhận trường: %(fields)s.")
+            % {"action": ACTION_LABELS[action], "fields": ", ".join(unknown)},
+            field=unknown[0],
+            code="unknown_field",
+        )
+    arguments = {}
+    for name in taken:
+        keyword, normalise = FIELDS[name]
+        arguments[keyword] = normalise(fields.get(name), obj)
+    return service(user=user, dossier=obj, **arguments)
+
+
+def allowed_actions(*, user: User, dossier: Dossier) -> list[Action]:
+    """The staff actions the transition table and the user's permissions allow now."""
+    allowed = []
+    for action in STAFF_ACTIONS:
+        if target(dossier.status, action) is None:
+            continue
+        try:
+            check_permission(user=user, dossier=dossier, action=action)
+        except PermissionDenied:
+            continue
+        allowed.append(action)
+    return allowed
+
+
 # --------------------------------------------------------------------------- deadline source
 
 
-def store_recomputed_deadline(dossier: Dossier, deadline) -> bool:
+def store_recomputed_deadline(*, dossier: Dossier, deadline: Deadline) -> bool:
     """Called by the workdays registry after a calendar change: store the new deadline if the
     dossier is still open, and append an event with old -> new."""
-    from tthc.dossiers.models import OPEN_STATUSES
-
     old = dossier.due_at
     updated = Dossier.objects.filter(pk=dossier.pk, status__in=OPEN_STATUSES).update(
         due_at=deadline.due_at, due_explanation=deadline.explanation
     )
     if not updated:
         return False
-    event = DossierEvent.objects.create(
-        dossier=dossier,
-        at=timezone.now(),
-        actor=None,
+    event = append_event(
+        DossierEvent,
+        dossier,
         action=Action.DEADLINE_CHANGED,
-        from_status=dossier.status,
-        to_status=dossier.status,
-        agency_id=dossier.current_agency_id,
-        note="Hạn giải quyết thay đổi do điều chỉnh lịch làm việc.",
+        user=None,
+        note=_("Hạn giải quyết thay đổi do điều chỉnh lịch làm việc."),
         data={
             "old_due": to_local(old).isoformat() if old else None,
             "new_due": deadline.due_at.isoformat(),
         },
+        from_status=dossier.status,
+        to_status=dossier.status,
+        agency_id=dossier.current_agency_id,
     )
     if dossier.new_appointment_at is None:  # the applicant's appointment moved: tell them
-        notify_after_commit(event)
+        notifications.schedule(event)
     return True
 
 
 # --------------------------------------------------------------------------- personal data
 
 
-def read_applicant(*, user, dossier: Dossier, what: str = "xem thông tin người nộp") -> Applicant:
+def read_applicant(
+    *, user: User, dossier: Dossier, what: str = "xem thông tin người nộp"
+) -> Applicant:
     """A staff read of the applicant's personal data: allowed to staff of the dossier's
-    agencies (and control officers), and logged."""
-    from tthc.dossiers.selectors import may_view
-
-    if not may_view(user, dossier):
+    agencies (and control officers), and logged (`what`: the access log's record, not a
+    message)."""
+    if not selectors.may_view(user, dossier):
         raise PermissionDenied(DENIED_MESSAGES[Policy.DOSSIER_VIEW])
     with transaction.atomic():
         AccessLog.objects.create(user=user, dossier=dossier, what=what[:200])
@@ -927,19 +1086,17 @@ def submit_online_request(
     agency among the procedure's, the desk among those allowed, one file per document
     (`file_1`, ... numbered as `selectors.required_documents`). Every file is checked before
     anything is written; one refused file refuses the whole submission."""
-    from tthc.dossiers import selectors
-
     procedure = selectors.online_procedure(procedure_code)
     if procedure is None:
         raise NotFound(
-            "Thủ tục này không nhận hồ sơ trực tuyến hoặc không tồn tại.", field="procedure"
+            _("Thủ tục này không nhận hồ sơ trực tuyến hoặc không tồn tại."), field="procedure"
         )
     resolving = (
         selectors.resolving_agencies(procedure).filter(code=resolving_agency_code or "").first()
     )
     if resolving is None:
         raise ValidationError(
-            "Vui lòng chọn cơ quan giải quyết của thủ tục.", field="resolving_agency"
+            _("Vui lòng chọn cơ quan giải quyết của thủ tục."), field="resolving_agency"
         )
     point = _online_desk(procedure, resolving, reception_point_id)
     # Applicant data first (cheap), then the files.
@@ -948,11 +1105,13 @@ def submit_online_request(
     known = {row["field"] for row in rows}
     for field in files:
         if field not in known:
-            raise ValidationError("Tệp không thuộc thành phần hồ sơ nào.", field=field)
+            raise ValidationError(_("Tệp không thuộc thành phần hồ sơ nào."), field=field)
     for row in rows:
         if not row["optional"] and not files.get(row["field"]):
             raise ValidationError(
-                f"Cần tải lên “{row['label'][:120]}”.", field=row["field"], code="upload_missing"
+                _("Cần tải lên “%(name)s”.") % {"name": row["label"][:120]},
+                field=row["field"],
+                code="upload_missing",
             )
     checked = uploads.check_all(files)
     documents = [
@@ -967,17 +1126,22 @@ def submit_online_request(
         applicant=applicant,
         documents=documents,
         reception_point=point,
-        fee_due=channel_fee(procedure.current_version.data, "online"),
+        fee_due=selectors.channel_fee(procedure.current_version.data, "online"),
     )
 
 
-def _online_desk(procedure: Procedure, resolving: Agency, reception_point_id: int | None):
+def _online_desk(
+    procedure: Procedure, resolving: Agency, reception_point_id: int | None
+) -> ReceptionPoint:
     """The desk the citizen chose among those the routing rule offers, else the rule's first."""
     offered = routing.desks(procedure, resolving)
     if not offered:
         raise ValidationError(
-            f"Hiện chưa có bộ phận một cửa nào tiếp nhận trực tuyến hồ sơ của {resolving.name}. "
-            "Vui lòng nộp trực tiếp hoặc chọn cơ quan giải quyết khác.",
+            _(
+                "Hiện chưa có bộ phận một cửa nào tiếp nhận trực tuyến hồ sơ của %(agency)s. "
+                "Vui lòng nộp trực tiếp hoặc chọn cơ quan giải quyết khác."
+            )
+            % {"agency": resolving.name},
             field="resolving_agency",
             code="no_desk",
         )
@@ -986,34 +1150,40 @@ def _online_desk(procedure: Procedure, resolving: Agency, reception_point_id: in
     point = next((p for p in offered if p.pk == reception_point_id), None)
     if point is None:
         raise ValidationError(
-            f"Nơi tiếp nhận đã chọn không nhận hồ sơ của {resolving.name} cho thủ tục này. "
-            f"Vui lòng chọn {offered[0].name}.",
+            _(
+                "Nơi tiếp nhận đã chọn không nhận hồ sơ của %(agency)s cho thủ tục này. "
+                "Vui lòng chọn %(desk)s."
+            )
+            % {"agency": resolving.name, "desk": offered[0].name},
             field="reception_point",
         )
     return point
 
 
-def check_submission_rate(ip: str) -> None:
+def check_submission_rate(*, ip: str) -> None:
     """Online submissions per address and hour (`TTHC_DOSSIER_SUBMISSIONS_PER_HOUR`, default
     20): a flood is refused with 429 and a Vietnamese message; stored dossiers are untouched."""
     limit = settings.TTHC_DOSSIER_SUBMISSIONS_PER_HOUR
     allowed, wait = ratelimit.hit("dossiers:submit", ip, limit=limit, window=3600)
     if not allowed:
         raise ratelimit.Throttled(
-            "Địa chỉ mạng này đã gửi quá nhiều hồ sơ trực tuyến trong một giờ. Vui lòng thử "
-            f"lại sau khoảng {max(1, (wait + 59) // 60)} phút hoặc nộp tại bộ phận một cửa. "
-            "Các hồ sơ đã gửi vẫn được giữ nguyên."
+            _(
+                "Địa chỉ mạng này đã gửi quá nhiều hồ sơ trực tuyến trong một giờ. Vui lòng thử "
+                "lại sau khoảng %(minutes)s phút hoặc nộp tại bộ phận một cửa. "
+                "Các hồ sơ đã gửi vẫn được giữ nguyên."
+            )
+            % {"minutes": max(1, (wait + 59) // 60)}
         )
 
 
 def _in_progress() -> Conflict:
     return Conflict(
-        "Hồ sơ này đang được gửi. Vui lòng chờ giây lát rồi tra cứu bằng mã hồ sơ.",
+        _("Hồ sơ này đang được gửi. Vui lòng chờ giây lát rồi tra cứu bằng mã hồ sơ."),
         code="submission_in_progress",
     )
 
 
-def submit_once(key: str, submit: Callable[[], Dossier]) -> Dossier:
+def submit_once(*, key: str, submit: Callable[[], Dossier]) -> Dossier:
     """Run an online submission at most once per `key` (a token in the form, or the API's
     `Idempotency-Key` header). The claim is committed before the submission, so a concurrent
     duplicate sees it; a failed submission releases it so the corrected form can be sent.
@@ -1023,8 +1193,6 @@ def submit_once(key: str, submit: Callable[[], Dossier]) -> Dossier:
     timestamp (of two retries at once, one wins). The dossier is linked to the claim in the
     dossier's own transaction, again only if the claim is still ours, so a slow process whose
     claim was taken over rolls its dossier back: one key, one dossier."""
-    from tthc.dossiers.models import SubmissionKey
-
     key = (key or "").strip()[:64]
     if not key:
         return submit()
@@ -1056,14 +1224,3 @@ def submit_once(key: str, submit: Callable[[], Dossier]) -> Dossier:
         ours.delete()
         raise
     return dossier
-
-
-def channel_fee(version_data: dict, channel: str) -> int:
-    """The first fee in figures of the channel (else of any channel), 0 when none."""
-    channels = version_data.get("channels") or []
-    ordered = [c for c in channels if c.get("channel") == channel] + channels
-    for item in ordered:
-        for fee in item.get("fees") or []:
-            if isinstance(fee.get("amount_vnd"), int) and fee["amount_vnd"] >= 0:
-                return fee["amount_vnd"]
-    return 0

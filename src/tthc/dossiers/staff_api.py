@@ -10,22 +10,19 @@ Errors: `{"detail", "code", "field"}` (`tthc.core.api.ErrorOut`) with 400 (unrea
 
 from datetime import datetime
 
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from tthc.core.api import MAX_PAGE, MAX_PAGE_SIZE, STAFF_ERRORS, errors
-from tthc.core.errors import NotFound, PermissionDenied, ValidationError
+from tthc.core.errors import NotFound, ValidationError
 from tthc.dossiers import forms_pdf, queues, selectors, services
 from tthc.dossiers.models import Channel, Dossier, Status
 from tthc.dossiers.personal import applicant_view
 from tthc.dossiers.schemas import ApplicantOut
-from tthc.dossiers.transitions import ACTION_LABELS, STAFF_ACTIONS, Action
-from tthc.org.models import Agency
-from tthc.org.policy import DENIED_MESSAGES, can_somewhere
-from tthc.org.policy import Action as Policy
-from tthc.workdays.engine import VN_TZ
+from tthc.dossiers.transitions import ACTION_LABELS, Action
 
+# Included by the app's router (`tthc.dossiers.api`) under /staff/.
 router = Router(tags=["Hồ sơ — cán bộ"], auth=django_auth)
 
 # Reading personal data through the API is logged like the staff page.
@@ -105,29 +102,17 @@ def staff_queue(request, filters: Query[QueueFilters]):
     with `cursor` = the answer's `next` (constant cost, the way to walk a tab), or with `page`
     (from 1; each page further costs more). `count` is the tab's count as the staff page
     shows it: exact, except `da-xong`, exact up to 1000 (1001: more)."""
-    user = request.auth
-    if not can_somewhere(user, Policy.DOSSIER_VIEW):
-        raise PermissionDenied(DENIED_MESSAGES[Policy.DOSSIER_VIEW])
-    tab = filters.tab
-    if tab and tab not in selectors.QUEUE_TABS:
-        raise ValidationError("Thẻ hàng đợi không hợp lệ.", field="tab")
-    if not tab:
-        tab = "moi" if can_somewhere(user, Policy.DOSSIER_RECEIVE) else "dang-xu-ly"
-    now = timezone.now()
-    agencies = selectors.staff_agencies(user)
-    page = queues.page(
-        user,
-        tab,
+    view = selectors.queue_view(
+        request.auth,
+        tab=filters.tab,
         size=filters.page_size,
         after=filters.cursor,
         offset=0 if filters.cursor else (filters.page - 1) * filters.page_size,
-        now=now,
-        agencies=agencies,
     )
     return {
-        "items": [_row(dossier) for dossier in page.rows],
-        "count": selectors.queue_counts(user, now=now, agencies=agencies)[tab],
-        "next": page.next_cursor,
+        "items": [_row(dossier) for dossier in view.page.rows],
+        "count": view.counts[view.tab],
+        "next": view.page.next_cursor,
     }
 
 
@@ -178,7 +163,7 @@ class DossierOut(QueueRowOut):
 
 def _event(event, dossier: Dossier) -> dict:
     try:
-        label = ACTION_LABELS[Action(event.action)]
+        label = str(ACTION_LABELS[Action(event.action)])
     except ValueError:
         label = event.action
     return {
@@ -199,7 +184,7 @@ def _event(event, dossier: Dossier) -> dict:
 def _dossier(code: str) -> Dossier:
     dossier = selectors.staff_dossier(code)
     if dossier is None:
-        raise NotFound("Không tìm thấy hồ sơ có mã này.", field="code")
+        raise NotFound(_("Không tìm thấy hồ sơ có mã này."), field="code")
     return dossier
 
 
@@ -238,7 +223,9 @@ def staff_dossier(request, code: str):
             for d in dossier.documents.all()
         ],
         events=[_event(e, dossier) for e in dossier.events.all()],
-        allowed_actions=[a.value for a in selectors.allowed_actions(request.auth, dossier)],
+        allowed_actions=[
+            a.value for a in services.allowed_actions(user=request.auth, dossier=dossier)
+        ],
     )
 
 
@@ -279,94 +266,6 @@ class ActionOut(Schema):
     appointment_at: datetime | None
 
 
-def perform(user, dossier: Dossier, action: Action, payload: ActionIn) -> Dossier:
-    """Call the service of `action` with the fields of `payload`."""
-    note, reason = payload.note, payload.reason
-    simple = {
-        Action.ACCEPT: services.accept,
-        Action.START: services.start_processing,
-        Action.SUBMIT_COMPLETION: services.submit_completion,
-        Action.COMPLETE_SUPPLEMENT: services.complete_supplement,
-    }
-    if action in simple:
-        return simple[action](user=user, dossier=dossier, note=note)
-    if action == Action.CONFIRM_PAYMENT:
-        return services.confirm_payment(
-            user=user, dossier=dossier, note=note, online=payload.online
-        )
-    with_reason = {
-        Action.REFUSE: services.refuse,
-        Action.STOP: services.stop,
-        Action.WITHDRAW: services.withdraw,
-    }
-    if action in with_reason:
-        return with_reason[action](user=user, dossier=dossier, reason=reason)
-    if action == Action.REQUEST_COMPLETION:
-        return services.request_completion(
-            user=user, dossier=dossier, reason=reason, missing=payload.missing
-        )
-    if action == Action.REQUEST_SUPPLEMENT:
-        return services.request_supplement(
-            user=user, dossier=dossier, reason=reason, missing=payload.missing
-        )
-    if action == Action.REQUEST_PAYMENT:
-        if payload.amount is None:
-            raise ValidationError("Số tiền phải là số nguyên (đồng).", field="amount")
-        return services.request_payment(
-            user=user, dossier=dossier, amount=payload.amount, note=note
-        )
-    if action == Action.RETURN_RESULT:
-        return services.return_result(
-            user=user, dossier=dossier, note=note, method=payload.return_method
-        )
-    if action == Action.TRANSFER:
-        to_agency = Agency.objects.filter(code=payload.to_agency).first()
-        if not payload.to_agency or to_agency is None:
-            raise ValidationError("Vui lòng chọn cơ quan nhận.", field="to_agency")
-        return services.transfer(user=user, dossier=dossier, to_agency=to_agency, note=note)
-    if action == Action.RESOLVE:
-        return services.resolve(
-            user=user,
-            dossier=dossier,
-            note=note,
-            result_code=payload.result_code,
-            electronic=payload.electronic,
-        )
-    if action == Action.APOLOGISE:
-        if payload.new_appointment is None:
-            raise ValidationError("Ngày giờ hẹn mới không hợp lệ.", field="new_appointment")
-        moment = payload.new_appointment
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=VN_TZ)
-        return services.apologise(user=user, dossier=dossier, new_appointment=moment, reason=reason)
-    extra = _extra_actions()
-    if action in extra:
-        return extra[action](user, dossier, payload)
-    raise ValidationError("Thao tác không hợp lệ.", field="action")  # pragma: no cover
-
-
-def _extra_actions() -> dict:
-    """Actions that keep the status (assignment, steps of the internal process)."""
-
-    def assign(user, dossier, payload):
-        assignee = selectors.specialists_of(dossier.current_agency_id).filter(
-            username=payload.assignee
-        )
-        return services.assign(
-            user=user, dossier=dossier, assignee=assignee.first(), note=payload.note
-        )
-
-    return {
-        Action.ASSIGN: assign,
-        Action.COMPLETE_STEP: lambda user, dossier, payload: services.complete_step(
-            user=user, dossier=dossier, note=payload.note
-        ),
-        Action.RETURN_STEP: lambda user, dossier, payload: services.return_step(
-            user=user, dossier=dossier, reason=payload.reason
-        ),
-    }
-
-
 @router.post(
     "dossiers/{code}/actions/{action}",
     response={200: ActionOut, **errors(*STAFF_ERRORS, 404, 409)},
@@ -380,13 +279,19 @@ def staff_action(request, code: str, action: str, payload: ActionIn):
         chosen = Action(action)
     except ValueError:
         chosen = None
-    if chosen is None or chosen not in STAFF_ACTIONS:
-        raise ValidationError("Thao tác không hợp lệ.", field="action", code="unknown_action")
-    dossier = perform(request.auth, _dossier(code), chosen, payload)
+    if chosen is None or not services.action_fields(action=chosen):
+        raise ValidationError(_("Thao tác không hợp lệ."), field="action", code="unknown_action")
+    # The fields this action takes (the body's others are ignored, as documented).
+    fields = {
+        name: getattr(payload, name)
+        for name in services.action_fields(action=chosen)
+        if name in ActionIn.model_fields
+    }
+    dossier = services.perform(action=chosen, user=request.auth, obj=_dossier(code), **fields)
     return {
         "code": dossier.code,
         "action": chosen.value,
-        "label": ACTION_LABELS[chosen],
+        "label": str(ACTION_LABELS[chosen]),
         "status": dossier.status,
         "status_label": Status(dossier.status).label,
         "current_agency": dossier.current_agency.name,

@@ -1,7 +1,7 @@
 """Staff screens of the one-stop desk: queues, counter reception, the dossier page with its
 timeline and actions, the official forms as PDF, the tracking book. Thin: each view parses,
-calls one service or selector and renders; permissions come from `tthc.org.policy` through the
-services (`check_permission`, `read_applicant`)."""
+calls the selectors (reads, with the permission each page needs) or one service (writes:
+`services.perform` for the actions of the transition table) and renders."""
 
 from __future__ import annotations
 
@@ -19,23 +19,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tthc.catalog.selectors import procedure_list
 from tthc.core import uploads
-from tthc.core.dates import parse_date
-from tthc.core.errors import ApplicationError, PermissionDenied, ValidationError
-from tthc.dossiers import forms_pdf, pdf, processes, queues, routing, selectors, services
+from tthc.core.dates import fmt_date, fmt_time, parse_date
+from tthc.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationError
+from tthc.dossiers import forms_pdf, pdf, processes, queues, selectors, services
 from tthc.dossiers.forms import DOCUMENT_FORMS, ReceptionForm
-from tthc.dossiers.models import (
-    OPEN_STATUSES,
-    Channel,
-    DocumentForm,
-    DossierDocument,
-    EventAttachment,
-    Status,
-)
+from tthc.dossiers.models import OPEN_STATUSES, Channel, DocumentForm, Status
 from tthc.dossiers.services import DocumentInput
 from tthc.dossiers.transitions import ACTION_LABELS, Action
-from tthc.org.models import Agency, ReceptionPoint
-from tthc.org.policy import DENIED_MESSAGES, can, can_somewhere, granted_agencies
-from tthc.org.policy import Action as Policy
+from tthc.org.models import Role
 from tthc.workdays.engine import VN_TZ
 
 PAGE_SIZE = 25
@@ -57,35 +48,29 @@ def _dossier_or_404(code: str):
 
 @login_required
 def queue(request):
-    if not can_somewhere(request.user, Policy.DOSSIER_VIEW):
-        return _forbidden(request, DENIED_MESSAGES[Policy.DOSSIER_VIEW])
-    tab = request.GET.get("tab", "")
-    if tab not in selectors.QUEUE_TABS:
-        tab = "moi" if can_somewhere(request.user, Policy.DOSSIER_RECEIVE) else "dang-xu-ly"
-    now = timezone.now()
-    agencies = selectors.staff_agencies(request.user)
-    # Keyset pages (decision 0011): `sau` = after this row, `truoc` = before it; plain links.
-    page = queues.page(
-        request.user,
-        tab,
-        size=PAGE_SIZE,
-        after=(request.GET.get("sau") or "")[:40] or None,
-        before=(request.GET.get("truoc") or "")[:40] or None,
-        now=now,
-        agencies=agencies,
-    )
-    counts = selectors.queue_counts(request.user, now=now, agencies=agencies)
+    tab = request.GET.get("the", "")
+    try:
+        # Keyset pages (decision 0011): `sau` = after this row, `truoc` = before it; plain links.
+        view = selectors.queue_view(
+            request.user,
+            tab=tab if tab in selectors.QUEUE_TABS else "",
+            size=PAGE_SIZE,
+            after=(request.GET.get("sau") or "")[:40] or None,
+            before=(request.GET.get("truoc") or "")[:40] or None,
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
+    counts = view.counts
     tabs = [(key, label, _count_text(counts[key])) for key, label in selectors.QUEUE_TABS.items()]
-    rows = selectors.with_time_left(page.rows, now=now)
     return render(
         request,
         "dossiers/staff/queue.html",
         {
-            "tab": tab,
-            "tab_label": selectors.QUEUE_TABS[tab],
+            "tab": view.tab,
+            "tab_label": selectors.QUEUE_TABS[view.tab],
             "tabs": tabs,
-            "page": page,
-            "rows": rows,
+            "page": view.page,
+            "rows": selectors.with_time_left(view.page.rows, now=view.now),
             "summary_panel": {
                 "summary": [
                     {
@@ -96,9 +81,9 @@ def queue(request):
                     for key in selectors.DESK_SUMMARY
                 ]
             },
-            "now": now,
+            "now": view.now,
             "running": [Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT],
-            "may_receive": can_somewhere(request.user, Policy.DOSSIER_RECEIVE),
+            "may_receive": view.may_receive,
         },
     )
 
@@ -120,29 +105,15 @@ def find(request):
 
 
 def home_panel(request) -> dict | None:
-    """The staff home's panel: counts of the desk's queues for staff who see dossiers, and the
-    desks nobody serves for those who manage staff (administrators)."""
-    user = request.user
-    if not can_somewhere(user, Policy.DOSSIER_VIEW) and not can(
-        user, Policy.ORG_MANAGE_STAFF, None
-    ):
+    """The staff home's panel (`selectors.home_panel`), for those who see dossiers or manage
+    staff."""
+    panel = selectors.home_panel(request.user)
+    if panel is None:
         return None
-    return {
-        "template": "dossiers/staff/_home_panel.html",
-        "summary": selectors.desk_summary(user) if can_somewhere(user, Policy.DOSSIER_VIEW) else [],
-        "unserved": routing.unserved_desks() if can(user, Policy.ORG_MANAGE_STAFF, None) else [],
-    }
+    return {"template": "dossiers/staff/_home_panel.html", **panel}
 
 
 # --------------------------------------------------------------------------- counter
-
-
-def _reception_points(user):
-    points = ReceptionPoint.objects.filter(is_active=True).select_related("agency")
-    ids = granted_agencies(user, Policy.DOSSIER_RECEIVE)
-    if ids is not None:
-        points = points.filter(agency_id__in=routing.with_descendants(ids))
-    return list(points.order_by("name"))
 
 
 def _checklist(procedure, post=None) -> list[dict]:
@@ -166,14 +137,38 @@ def _checklist(procedure, post=None) -> list[dict]:
     return rows
 
 
+def _documents(request, checklist: list[dict]) -> list[DocumentInput]:
+    """The ticked documents of the counter's form, each with its checked scan."""
+    documents = []
+    for row in checklist:
+        if not row["checked"]:
+            continue
+        scan = request.FILES.get(f"scan_{row['position']}")
+        try:
+            quantity = int(row["quantity"])
+        except ValueError:
+            raise ValidationError(_("Số lượng giấy tờ phải là số."), field="documents") from None
+        documents.append(
+            DocumentInput(
+                row["name"],
+                form=row["form"],
+                quantity=quantity,
+                upload=uploads.check(scan, field=f"scan_{row['position']}") if scan else None,
+            )
+        )
+    return documents
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def reception(request):
     """The counter: pick a procedure, tick its documents (original / copy, optional scan),
     enter the applicant and the fee; on acceptance the code, the appointment and the receipt."""
     user = request.user
-    if not can_somewhere(user, Policy.DOSSIER_RECEIVE):
-        return _forbidden(request, DENIED_MESSAGES[Policy.DOSSIER_RECEIVE])
+    try:
+        selectors.require_reception(user)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
     code = (request.POST.get("thu_tuc") or request.GET.get("thu_tuc") or "").strip()[:50]
     q = (request.GET.get("q") or "").strip()[:200]
     procedure = selectors.intake_procedure(code) if code else None
@@ -182,46 +177,26 @@ def reception(request):
         return render(
             request, "dossiers/staff/reception_pick.html", {"q": q, "found": found, "code": code}
         )
-    agencies = list(selectors.resolving_agencies(procedure)) or list(
-        Agency.objects.filter(is_active=True).order_by("name")
-    )
-    points = _reception_points(user)
+    counter = selectors.counter(user, procedure)
+    points = counter.points
     post = request.POST if request.method == "POST" else None
     form = ReceptionForm(
         post,
-        agencies=agencies,
+        agencies=counter.agencies,
         points=points,
         initial={
-            "fee_due": services.channel_fee(procedure.current_version.data, "in_person"),
+            "fee_due": selectors.channel_fee(procedure.current_version.data, "in_person"),
             "reception_point": str(points[0].pk) if len(points) == 1 else "",
         },
     )
     checklist = _checklist(procedure, post)
     if post is not None and form.is_valid():
         try:
-            documents = []
-            for row in checklist:
-                if not row["checked"]:
-                    continue
-                scan = request.FILES.get(f"scan_{row['position']}")
-                try:
-                    quantity = int(row["quantity"])
-                except ValueError:
-                    raise ValidationError(
-                        "Số lượng giấy tờ phải là số.", field="documents"
-                    ) from None
-                documents.append(
-                    DocumentInput(
-                        row["name"],
-                        form=row["form"],
-                        quantity=quantity,
-                        upload=uploads.check(scan, field=f"scan_{row['position']}")
-                        if scan
-                        else None,
-                    )
-                )
+            documents = _documents(request, checklist)
             point = next(p for p in points if str(p.pk) == form.cleaned_data["reception_point"])
-            resolving = next(a for a in agencies if a.code == form.cleaned_data["resolving_agency"])
+            resolving = next(
+                a for a in counter.agencies if a.code == form.cleaned_data["resolving_agency"]
+            )
             dossier = services.receive(
                 user=user,
                 procedure=procedure,
@@ -239,14 +214,13 @@ def reception(request):
             else:
                 form.add_error(None, exc.message)
         else:
-            appointment = pdf._fmt_time(dossier.appointment_at)
             messages.success(
                 request,
                 _("Đã tiếp nhận hồ sơ %(code)s. Hẹn trả kết quả: %(time)s, ngày %(date)s.")
                 % {
                     "code": dossier.code,
-                    "time": appointment,
-                    "date": pdf._fmt_date(dossier.appointment_at),
+                    "time": fmt_time(dossier.appointment_at),
+                    "date": fmt_date(dossier.appointment_at),
                 },
             )
             return redirect("dossiers:staff-dossier", code=dossier.code)
@@ -265,26 +239,6 @@ def reception(request):
 
 # --------------------------------------------------------------------------- dossier page
 
-ACTION_FORMS = {
-    Action.ACCEPT: ("note",),
-    Action.REFUSE: ("reason",),
-    Action.REQUEST_COMPLETION: ("reason", "missing"),
-    Action.SUBMIT_COMPLETION: ("note", "files"),
-    Action.START: ("note",),
-    Action.REQUEST_SUPPLEMENT: ("reason", "missing"),
-    Action.COMPLETE_SUPPLEMENT: ("note", "files"),
-    Action.REQUEST_PAYMENT: ("amount", "note"),
-    Action.CONFIRM_PAYMENT: ("payment_online", "note"),
-    Action.TRANSFER: ("to_agency", "note"),
-    Action.RESOLVE: ("result_code", "electronic", "files", "note"),
-    Action.RETURN_RESULT: ("return_method", "note"),
-    Action.STOP: ("reason",),
-    Action.WITHDRAW: ("reason",),
-    Action.APOLOGISE: ("new_appointment", "reason"),
-    Action.ASSIGN: ("assignee", "note"),
-    Action.COMPLETE_STEP: ("note", "files"),
-    Action.RETURN_STEP: ("reason",),
-}
 DANGEROUS = {Action.REFUSE, Action.STOP, Action.WITHDRAW}
 
 
@@ -292,30 +246,27 @@ def _detail_context(request, dossier, *, error: tuple[str, str, str] | None = No
     applicant = services.read_applicant(
         user=request.user, dossier=dossier, what="xem hồ sơ trên trang cán bộ"
     )
-    actions = selectors.allowed_actions(request.user, dossier)
+    actions = services.allowed_actions(user=request.user, dossier=dossier)
     return {
         "dossier": dossier,
         "applicant": applicant,
         "documents": list(dossier.documents.all()),
         "events": _labelled(dossier.events.all(), dossier),
-        "fee_text": f"{dossier.fee_due:,} đồng".replace(",", ".") if dossier.fee_due else "",
+        "fee_text": pdf.fee_text(dossier.fee_due),
         "actions": [
             {
                 "action": a.value,
                 "label": ACTION_LABELS[a],
-                "fields": ACTION_FORMS[a],
+                "fields": services.action_fields(action=a),
                 "danger": a in DANGEROUS,
             }
             for a in actions
         ],
         "error": error,
         "procedure_documents": [
-            row["label"] for row in selectors.required_documents(_version_data(dossier))
+            row["label"] for row in selectors.required_documents(selectors.version_data(dossier))
         ],
-        "agencies": Agency.objects.filter(is_active=True)
-        .exclude(pk=dossier.current_agency_id)
-        .order_by("name")
-        .only("code", "name"),
+        "agencies": selectors.transfer_agencies(dossier),
         "forms": forms_pdf.available(dossier),
         "classification": selectors.classify(dossier),
         "open_status": selectors.open_status_of(dossier),
@@ -342,11 +293,6 @@ def _labelled(events, dossier) -> list:
     return out
 
 
-def _version_data(dossier) -> dict:
-    version = dossier.procedure.versions.filter(number=dossier.procedure_version).first()
-    return version.data if version else {}
-
-
 @login_required
 def dossier_page(request, code: str):
     dossier = _dossier_or_404(code)
@@ -357,97 +303,20 @@ def dossier_page(request, code: str):
     return render(request, "dossiers/staff/dossier.html", context)
 
 
-def _local_datetime(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValidationError("Ngày giờ hẹn mới không hợp lệ.", field="new_appointment") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=VN_TZ)
-    return parsed
-
-
-def _perform(request, dossier, action: Action):
+def _action_fields(request, action: Action) -> dict:
+    """The action's fields from the page's form (`services.ACTIONS`): the missing documents are
+    the ticked ones and one a line of “other”, the files the uploaded ones."""
     post = request.POST
-    user = request.user
-    note = post.get("note", "")
-    reason = post.get("reason", "")
-    files = [
-        uploads.check(f, field="files") for f in request.FILES.getlist("files") if f is not None
-    ]
-    if action == Action.ACCEPT:
-        return services.accept(user=user, dossier=dossier, note=note)
-    if action == Action.REFUSE:
-        return services.refuse(user=user, dossier=dossier, reason=reason)
-    if action == Action.REQUEST_COMPLETION:
-        missing = post.getlist("missing") + [
-            line for line in post.get("missing_other", "").splitlines() if line.strip()
-        ]
-        return services.request_completion(
-            user=user, dossier=dossier, reason=reason, missing=missing
-        )
-    if action == Action.SUBMIT_COMPLETION:
-        return services.submit_completion(user=user, dossier=dossier, note=note, files=files)
-    if action == Action.START:
-        return services.start_processing(user=user, dossier=dossier, note=note)
-    if action == Action.REQUEST_SUPPLEMENT:
-        missing = post.getlist("missing") + [
-            line for line in post.get("missing_other", "").splitlines() if line.strip()
-        ]
-        return services.request_supplement(
-            user=user, dossier=dossier, reason=reason, missing=missing
-        )
-    if action == Action.COMPLETE_SUPPLEMENT:
-        return services.complete_supplement(user=user, dossier=dossier, note=note, files=files)
-    if action == Action.REQUEST_PAYMENT:
-        try:
-            amount = int(post.get("amount", ""))
-        except ValueError:
-            raise ValidationError("Số tiền phải là số nguyên (đồng).", field="amount") from None
-        return services.request_payment(user=user, dossier=dossier, amount=amount, note=note)
-    if action == Action.CONFIRM_PAYMENT:
-        return services.confirm_payment(
-            user=user, dossier=dossier, note=note, online=post.get("payment_online") == "1"
-        )
-    if action == Action.TRANSFER:
-        to_agency = Agency.objects.filter(code=post.get("to_agency", "")).first()
-        if to_agency is None:
-            raise ValidationError("Vui lòng chọn cơ quan nhận.", field="to_agency")
-        return services.transfer(user=user, dossier=dossier, to_agency=to_agency, note=note)
-    if action == Action.RESOLVE:
-        return services.resolve(
-            user=user,
-            dossier=dossier,
-            note=note,
-            result_code=post.get("result_code", ""),
-            files=files,
-            electronic=bool(post.get("electronic")),
-        )
-    if action == Action.RETURN_RESULT:
-        return services.return_result(
-            user=user, dossier=dossier, note=note, method=post.get("return_method")
-        )
-    if action == Action.STOP:
-        return services.stop(user=user, dossier=dossier, reason=reason)
-    if action == Action.WITHDRAW:
-        return services.withdraw(user=user, dossier=dossier, reason=reason)
-    if action == Action.APOLOGISE:
-        return services.apologise(
-            user=user,
-            dossier=dossier,
-            new_appointment=_local_datetime(post.get("new_appointment", "")),
-            reason=reason,
-        )
-    if action == Action.ASSIGN:
-        assignee = selectors.specialists_of(dossier.current_agency_id).filter(
-            username=post.get("assignee", "")
-        )
-        return services.assign(user=user, dossier=dossier, assignee=assignee.first(), note=note)
-    if action == Action.COMPLETE_STEP:
-        return services.complete_step(user=user, dossier=dossier, note=note, files=files)
-    if action == Action.RETURN_STEP:
-        return services.return_step(user=user, dossier=dossier, reason=reason)
-    raise ValidationError("Thao tác không hợp lệ.", field="action")  # pragma: no cover
+    fields: dict[str, object] = {}
+    for name in services.action_fields(action=action):
+        if name == "files":
+            fields[name] = request.FILES.getlist("files")
+        elif name == "missing":
+            other = post.get("missing_other", "").splitlines()
+            fields[name] = post.getlist("missing") + [line for line in other if line.strip()]
+        else:
+            fields[name] = post.get(name, "")
+    return fields
 
 
 @login_required
@@ -458,10 +327,12 @@ def dossier_action(request, code: str):
         action = Action(request.POST.get("action", ""))
     except ValueError:
         raise Http404(_("Thao tác không hợp lệ.")) from None
-    if action not in ACTION_FORMS:
+    if not services.action_fields(action=action):
         raise Http404(_("Thao tác không hợp lệ."))
     try:
-        _perform(request, dossier, action)
+        services.perform(
+            action=action, user=request.user, obj=dossier, **_action_fields(request, action)
+        )
     except PermissionDenied as exc:
         return _forbidden(request, exc.message)
     except ApplicationError as exc:
@@ -480,28 +351,18 @@ def dossier_action(request, code: str):
 # --------------------------------------------------------------------------- files, forms
 
 
-def _may_view_or_403(request, dossier):
-    if not selectors.may_view(request.user, dossier):
-        raise PermissionDenied(DENIED_MESSAGES[Policy.DOSSIER_VIEW])
-
-
 @login_required
 def dossier_file(request, code: str, kind: str, pk: int):
     """A document or attachment of the dossier, to staff who may view it (media files are not
     public)."""
     dossier = _dossier_or_404(code)
     try:
-        _may_view_or_403(request, dossier)
+        found = selectors.dossier_file(request.user, dossier, kind=kind, pk=pk)
     except PermissionDenied as exc:
         return _forbidden(request, exc.message)
-    if kind == "giay-to":
-        item = DossierDocument.objects.filter(dossier=dossier, pk=pk).first()
-        field, name = (item.file, item.file_name or item.name) if item else (None, "")
-    else:
-        item = EventAttachment.objects.filter(event__dossier=dossier, pk=pk).first()
-        field, name = (item.file, item.name) if item else (None, "")
-    if not field:
+    if found is None:
         raise Http404(_("Không có tệp."))
+    field, name = found
     return FileResponse(field.open("rb"), as_attachment=True, filename=name)
 
 
@@ -509,7 +370,7 @@ def dossier_file(request, code: str, kind: str, pk: int):
 def dossier_pdf(request, code: str, form: str):
     dossier = _dossier_or_404(code)
     try:
-        _may_view_or_403(request, dossier)
+        selectors.require_view(request.user, dossier)
         data = forms_pdf.render(dossier, form)
     except PermissionDenied as exc:
         return _forbidden(request, exc.message)
@@ -523,29 +384,24 @@ def dossier_pdf(request, code: str, form: str):
 @login_required
 def tracking_book(request):
     """The dossier tracking book (sổ theo dõi hồ sơ) as Excel, by period and agency."""
-    if not can_somewhere(request.user, Policy.DOSSIER_VIEW):
-        return _forbidden(request, DENIED_MESSAGES[Policy.DOSSIER_VIEW])
+    try:
+        choice = selectors.tracking_choice(request.user, request.GET.get("co_quan", ""))
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
     today = timezone.localdate()
     start = parse_date(request.GET.get("tu"), today.replace(day=1))
     end = parse_date(request.GET.get("den"), today)
-    agencies = selectors.staff_agencies(request.user)
-    choices = Agency.objects.filter(is_active=True).order_by("name").only("code", "name")
-    if agencies is not None:
-        choices = choices.filter(pk__in=agencies)
-    agency = choices.filter(code=request.GET.get("co_quan", "")).first()
     if "tai" not in request.GET:
         return render(
             request,
             "dossiers/staff/tracking_book.html",
-            {"start": start, "end": end, "agencies": choices, "agency": agency},
+            {"start": start, "end": end, "agencies": choice.agencies, "agency": choice.agency},
         )
-    if agency is not None and not can(request.user, Policy.DOSSIER_VIEW, agency):
-        return _forbidden(request, DENIED_MESSAGES[Policy.DOSSIER_VIEW])
     data = forms_pdf.tracking_book_xlsx(
         user=request.user,
         start=datetime.combine(start, time.min, tzinfo=VN_TZ),
         end=datetime.combine(end, time.max, tzinfo=VN_TZ),
-        agency=agency,
+        agency=choice.agency,
     )
     response = HttpResponse(
         data,
@@ -600,12 +456,13 @@ def _step_inputs(rows: list[dict], agencies: dict) -> list:
             share = int(row["share"])
         except ValueError:
             raise ValidationError(
-                f"Bước “{row['name'][:60]}”: tỷ lệ thời gian phải là số nguyên (%).",
+                _("Bước “%(name)s”: tỷ lệ thời gian phải là số nguyên (%%).")
+                % {"name": row["name"][:60]},
                 field="steps",
             ) from None
         agency = agencies.get(row["agency"]) if row["agency"] else None
         if row["agency"] and agency is None:
-            raise ValidationError("Cơ quan thực hiện không hợp lệ.", field="steps")
+            raise ValidationError(_("Cơ quan thực hiện không hợp lệ."), field="steps")
         inputs.append(
             processes.StepInput(
                 name=row["name"], role=row["role"], share_percent=share, responsible_agency=agency
@@ -618,33 +475,20 @@ def _step_inputs(rows: list[dict], agencies: dict) -> list:
 @require_http_methods(["GET", "POST"])
 def process_edit(request, code: str):
     """The internal process of a procedure (general, or for one resolving agency)."""
-    from tthc.dossiers.models import ProcessStep
-    from tthc.org.models import Role
-
-    procedure = selectors.intake_procedure(code)
-    if procedure is None:
-        raise Http404(_("Không tìm thấy thủ tục."))
-    resolving = list(selectors.resolving_agencies(procedure))
     agency_code = request.POST.get("co_quan") or request.GET.get("co_quan") or ""
-    agency = next((a for a in resolving if a.code == agency_code), None)
-    if agency_code and agency is None:
-        agency = Agency.objects.filter(code=agency_code, is_active=True).first()
-        if agency is None:
-            raise Http404(_("Không tìm thấy cơ quan."))
-    if not processes.may_edit_process(request.user, agency):
-        return _forbidden(request, _("Bạn không có quyền sửa quy trình nội bộ của thủ tục này."))
-    steps = list(
-        ProcessStep.objects.filter(procedure=procedure, agency=agency)
-        .select_related("responsible_agency")
-        .order_by("order")
-    )
-    choices = list(Agency.objects.filter(is_active=True).order_by("name").only("code", "name"))
+    try:
+        process = selectors.process_page(request.user, procedure_code=code, agency_code=agency_code)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
+    procedure, agency, steps = process.procedure, process.agency, process.steps
     post = request.POST if request.method == "POST" else None
     rows = _step_rows(steps, post)
     error = None
     if post is not None:
         try:
-            inputs = _step_inputs(rows, {a.code: a for a in choices})
+            inputs = _step_inputs(rows, {a.code: a for a in process.agencies})
             processes.save_process(
                 user=request.user, procedure=procedure, agency=agency, steps=inputs
             )
@@ -662,13 +506,13 @@ def process_edit(request, code: str):
         {
             "procedure": procedure,
             "agency": agency,
-            "resolving": resolving,
+            "resolving": process.resolving,
             "rows": rows,
             "roles": Role.choices,
-            "agencies": choices,
+            "agencies": process.agencies,
             "defined": bool(steps),
             "error": error,
-            "default_name": selectors.DEFAULT_STEP_NAME,
+            "default_name": _(selectors.DEFAULT_STEP_NAME),
         },
         status=422 if error else 200,
     )
@@ -683,18 +527,20 @@ AUDIT_PAGE_SIZE = 50
 def audit_log(request):
     """Read-only audit trail for administrators: dossier changes and staff reads of personal
     data (dossiers, feedback), filtered by user, period and code."""
-    if not can(request.user, Policy.AUDIT_VIEW):
-        return _forbidden(request, DENIED_MESSAGES[Policy.AUDIT_VIEW])
     username = (request.GET.get("nguoi_dung") or "").strip()[:150]
     code = (request.GET.get("ma") or "").strip()[:64]
     start = parse_date(request.GET.get("tu"))
     end = parse_date(request.GET.get("den"))
-    rows = selectors.audit_entries(
-        username=username,
-        code=code,
-        start=datetime.combine(start, time.min, tzinfo=VN_TZ) if start else None,
-        end=datetime.combine(end, time.min, tzinfo=VN_TZ) + timedelta(days=1) if end else None,
-    )
+    try:
+        rows = selectors.audit_trail(
+            request.user,
+            username=username,
+            code=code,
+            start=datetime.combine(start, time.min, tzinfo=VN_TZ) if start else None,
+            end=datetime.combine(end, time.min, tzinfo=VN_TZ) + timedelta(days=1) if end else None,
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, exc.message)
     page = Paginator(rows, AUDIT_PAGE_SIZE).get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from tthc.dossiers.models import Status
+from django.utils.translation import gettext_lazy
+
+from tthc.dossiers.models import Dossier, Status
 from tthc.org.policy import Action as Policy
+from tthc.org.policy import ActionRules
 
 
 class Action(StrEnum):
@@ -47,28 +50,28 @@ class Action(StrEnum):
 
 
 ACTION_LABELS: dict[Action, str] = {
-    Action.SUBMIT: "Nộp hồ sơ trực tuyến",
-    Action.RECEIVE: "Tiếp nhận hồ sơ",
-    Action.ACCEPT: "Tiếp nhận hồ sơ",
-    Action.REFUSE: "Từ chối tiếp nhận",
-    Action.REQUEST_COMPLETION: "Yêu cầu hoàn thiện hồ sơ trước khi tiếp nhận",
-    Action.SUBMIT_COMPLETION: "Đã hoàn thiện hồ sơ (trước khi tiếp nhận)",
-    Action.START: "Chuyển xử lý",
-    Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung hồ sơ",
-    Action.COMPLETE_SUPPLEMENT: "Đã bổ sung hồ sơ",
-    Action.REQUEST_PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    Action.CONFIRM_PAYMENT: "Đã thực hiện nghĩa vụ tài chính",
-    Action.WITHDRAW: "Rút hồ sơ",
-    Action.STOP: "Dừng xử lý",
-    Action.RESOLVE: "Có kết quả giải quyết",
-    Action.RETURN_RESULT: "Trả kết quả",
-    Action.TRANSFER: "Chuyển cơ quan xử lý (liên thông)",
-    Action.APOLOGISE: "Xin lỗi và hẹn lại ngày trả kết quả",
-    Action.ASSIGN: "Giao chuyên viên xử lý",
-    Action.COMPLETE_STEP: "Hoàn thành bước xử lý",
-    Action.RETURN_STEP: "Trả lại bước trước",
-    Action.DEADLINE_CHANGED: "Điều chỉnh hạn theo lịch làm việc",
-    Action.PERSONAL_DATA_ERASED: "Xóa dữ liệu cá nhân hết thời hạn lưu trữ",
+    Action.SUBMIT: gettext_lazy("Nộp hồ sơ trực tuyến"),
+    Action.RECEIVE: gettext_lazy("Tiếp nhận hồ sơ"),
+    Action.ACCEPT: gettext_lazy("Tiếp nhận hồ sơ"),
+    Action.REFUSE: gettext_lazy("Từ chối tiếp nhận"),
+    Action.REQUEST_COMPLETION: gettext_lazy("Yêu cầu hoàn thiện hồ sơ trước khi tiếp nhận"),
+    Action.SUBMIT_COMPLETION: gettext_lazy("Đã hoàn thiện hồ sơ (trước khi tiếp nhận)"),
+    Action.START: gettext_lazy("Chuyển xử lý"),
+    Action.REQUEST_SUPPLEMENT: gettext_lazy("Yêu cầu bổ sung hồ sơ"),
+    Action.COMPLETE_SUPPLEMENT: gettext_lazy("Đã bổ sung hồ sơ"),
+    Action.REQUEST_PAYMENT: gettext_lazy("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    Action.CONFIRM_PAYMENT: gettext_lazy("Đã thực hiện nghĩa vụ tài chính"),
+    Action.WITHDRAW: gettext_lazy("Rút hồ sơ"),
+    Action.STOP: gettext_lazy("Dừng xử lý"),
+    Action.RESOLVE: gettext_lazy("Có kết quả giải quyết"),
+    Action.RETURN_RESULT: gettext_lazy("Trả kết quả"),
+    Action.TRANSFER: gettext_lazy("Chuyển cơ quan xử lý (liên thông)"),
+    Action.APOLOGISE: gettext_lazy("Xin lỗi và hẹn lại ngày trả kết quả"),
+    Action.ASSIGN: gettext_lazy("Giao chuyên viên xử lý"),
+    Action.COMPLETE_STEP: gettext_lazy("Hoàn thành bước xử lý"),
+    Action.RETURN_STEP: gettext_lazy("Trả lại bước trước"),
+    Action.DEADLINE_CHANGED: gettext_lazy("Điều chỉnh hạn theo lịch làm việc"),
+    Action.PERSONAL_DATA_ERASED: gettext_lazy("Xóa dữ liệu cá nhân hết thời hạn lưu trữ"),
 }
 
 S = Status
@@ -148,6 +151,15 @@ PERMISSIONS: dict[Action, tuple[tuple[Policy, str], ...]] = {
     Action.COMPLETE_STEP: ((Policy.DOSSIER_PROCESS, CURRENT),),
     Action.RETURN_STEP: ((Policy.DOSSIER_PROCESS, CURRENT),),
 }
+
+# `PERMISSIONS` checked on the dossier's agencies (`ACTION_RULES.allows/check`).
+ACTION_RULES: ActionRules[Dossier] = ActionRules(
+    PERMISSIONS,
+    agency={
+        RECEIVING: lambda dossier: dossier.receiving_agency,
+        CURRENT: lambda dossier: dossier.current_agency,
+    },
+)
 
 
 def target(status: int, action: Action) -> Status | None:

@@ -25,14 +25,14 @@ def _lookup_page(request, code: str, verify: str, *, done: str = "", errors=None
     if code:
         result = selectors.lookup(code, verify=verify)
         if result is None:
-            error = "Không tìm thấy hồ sơ có mã này. Vui lòng kiểm tra lại mã trên giấy hẹn."
+            error = _("Không tìm thấy hồ sơ có mã này. Vui lòng kiểm tra lại mã trên giấy hẹn.")
         elif result["verify_blocked"]:
-            error = (
+            error = _(
                 "Đã nhập sai mã xác minh quá nhiều lần: thông tin cá nhân được che. "
                 "Vui lòng thử lại sau 15 phút."
             )
         elif verify and not result["verified"]:
-            error = (
+            error = _(
                 "Mã xác minh không đúng: thông tin cá nhân được che. Nhập mã tra cứu 8 ký tự "
                 "in trên giấy tiếp nhận, trên trang xác nhận nộp trực tuyến hoặc trong thư, tin "
                 "nhắn thông báo."
@@ -97,7 +97,7 @@ def lookup_rate(request):
         )
     except ApplicationError as exc:
         return _lookup_page(request, code, verify, errors={"rating": exc.message})
-    return _lookup_page(request, code, verify, done="Cảm ơn ông/bà đã đánh giá.")
+    return _lookup_page(request, code, verify, done=_("Cảm ơn ông/bà đã đánh giá."))
 
 
 @require_POST
@@ -117,7 +117,7 @@ def lookup_supplement(request):
         request,
         code,
         verify,
-        done="Đã nhận giấy tờ bổ sung. Hồ sơ tiếp tục được xử lý.",
+        done=_("Đã nhận giấy tờ bổ sung. Hồ sơ tiếp tục được xử lý."),
     )
 
 
@@ -166,7 +166,7 @@ def _kept_files(request, form, documents, key: str) -> dict:
                 form.add_error(field, exc.message)
                 continue
             if key:
-                pending.keep(request.session, key, field, checked)
+                pending.keep(session=request.session, key=key, field=field, upload=checked)
             files[field] = ContentFile(checked.content, name=checked.display_name)
         elif key and (entry := pending.kept(request.session, key).get(field)):
             loaded = pending.load(entry)
@@ -218,10 +218,10 @@ def apply(request, code: str):
         if valid and not form.errors:
             try:
                 point = form.cleaned_data.get("reception_point")
-                services.check_submission_rate(client_ip(request))
+                services.check_submission_rate(ip=client_ip(request))
                 dossier = services.submit_once(
-                    form.cleaned_data["submission_key"],
-                    lambda: services.submit_online_request(
+                    key=form.cleaned_data["submission_key"],
+                    submit=lambda: services.submit_online_request(
                         procedure_code=procedure.code,
                         resolving_agency_code=form.cleaned_data["resolving_agency"],
                         reception_point_id=int(point) if point else None,
@@ -233,7 +233,7 @@ def apply(request, code: str):
                 _form_error(form, exc)
                 status = exc.status if exc.status == 429 else 422
             else:
-                pending.release(request.session, key)
+                pending.release(session=request.session, key=key)
                 request.session[SUBMITTED_SESSION_KEY] = dossier.code
                 return redirect("dossiers:submitted")
         # Show what is now kept (the form was built before this POST's files were checked).

@@ -9,6 +9,7 @@ counted, so a typo does not use up the allowance.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tthc.core.ratelimit import Throttled, client_ip, digest, hit
 
@@ -33,11 +34,14 @@ def check(*, ip: str | None, phone: str | None) -> None:
         allowed, wait = hit(f"feedback:{kind}", value, limit=limit, window=window)
         if not allowed:
             minutes = max(1, (wait + 59) // 60)
-            who = "địa chỉ mạng này" if kind == "ip" else "số điện thoại này"
+            who = _("địa chỉ mạng này") if kind == "ip" else _("số điện thoại này")
             raise Throttled(
-                f"Bạn đã gửi quá nhiều phản ánh, kiến nghị từ {who} trong thời gian ngắn. "
-                f"Vui lòng thử lại sau khoảng {minutes} phút hoặc gọi đường dây nóng. "
-                "Những phản ánh bạn đã gửi trước đó vẫn được giữ nguyên và đang được xử lý.",
+                _(
+                    "Bạn đã gửi quá nhiều phản ánh, kiến nghị từ %(who)s trong thời gian ngắn. "
+                    "Vui lòng thử lại sau khoảng %(minutes)s phút hoặc gọi đường dây nóng. "
+                    "Những phản ánh bạn đã gửi trước đó vẫn được giữ nguyên và đang được xử lý."
+                )
+                % {"who": who, "minutes": minutes},
                 field="phone" if kind == "phone" else None,
             )
 

@@ -6,10 +6,23 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Phản ánh, kiến nghị"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy
+
+        from tthc.core.accesslog import AccessLogSource, register_access_log
         from tthc.workdays.registry import DeadlineSource, register
 
         from . import deadlines, services
-        from .models import Feedback, Limit
+        from .models import AccessLog, Feedback, Limit
+
+        # Staff reads of a sender's personal data, in the audit trail.
+        register_access_log(
+            AccessLogSource(
+                kind="feedback_read",
+                label=gettext_lazy("Xem dữ liệu cá nhân (phản ánh, kiến nghị)"),
+                model=AccessLog,
+                code_field="feedback__code",
+            )
+        )
 
         # One source per limit: a calendar change recomputes every limit still running with the
         # responsible agency's calendar.
@@ -22,7 +35,7 @@ class FeedbackConfig(AppConfig):
                     agency_of=lambda fb: fb.agency_id,
                     current_due=_current(deadlines, limit),
                     compute_due=_compute(deadlines, limit),
-                    store_due=services.store_recomputed(limit),
+                    store_due=services.store_recomputed(limit=limit),
                     describe=lambda fb: f"Phản ánh {fb.code}",
                 )
             )

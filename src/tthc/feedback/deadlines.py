@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from tthc.feedback.models import Feedback, Limit, Status
 from tthc.workdays.engine import Deadline, WorkingCalendar, compute_deadline
 from tthc.workdays.selectors import calendar_for
@@ -49,10 +51,10 @@ ACTIVE_IN: dict[Limit, tuple[Status, ...]] = {
 }
 
 LIMIT_SHORT = {
-    Limit.REFUSE: "Tiếp nhận hoặc từ chối",
-    Limit.SUPPLEMENT: "Yêu cầu bổ sung lần đầu",
-    Limit.HANDLE: "Có câu trả lời",
-    Limit.PUBLISH: "Công khai câu trả lời",
+    Limit.REFUSE: _("Tiếp nhận hoặc từ chối"),
+    Limit.SUPPLEMENT: _("Yêu cầu bổ sung lần đầu"),
+    Limit.HANDLE: _("Có câu trả lời"),
+    Limit.PUBLISH: _("Công khai câu trả lời"),
 }
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tthc.catalog.models import Procedure
-from tthc.core.models import AppendOnlyModel
+from tthc.core.models import AppendOnlyModel, Event
 from tthc.org.models import Agency
 
 
@@ -132,20 +132,12 @@ class Feedback(models.Model):
         return self.code
 
 
-class FeedbackEvent(AppendOnlyModel):
+class FeedbackEvent(Event):
     """One step of a feedback's history. Append-only: never updated or deleted."""
 
+    subject_field = "feedback"
+
     feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField("thời điểm")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người thực hiện",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    action = models.CharField("thao tác", max_length=40)
     from_status = models.CharField("từ trạng thái", max_length=30, blank=True)
     to_status = models.CharField("sang trạng thái", max_length=30)
     agency = models.ForeignKey(
@@ -154,8 +146,6 @@ class FeedbackEvent(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    note = models.TextField("ghi chú", blank=True)
-    data = models.JSONField("dữ liệu", default=dict, blank=True)
 
     class Meta:
         verbose_name = "bước xử lý phản ánh"

@@ -18,15 +18,33 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tthc.core import lookupcode
 from tthc.core.contact import mask_digits, mask_name, redact_contacts
+from tthc.core.errors import PermissionDenied
+from tthc.core.handoffs import SIMPLIFY_FEEDBACK, handoff
 from tthc.core.text import fold_words
 from tthc.feedback import deadlines
-from tthc.feedback.models import CLOSED_STATUSES, Category, Feedback, Limit, Status, Vote
-from tthc.feedback.transitions import ACTION_LABELS, NO_STATUS_CHANGE, Action
+from tthc.feedback.models import (
+    CLOSED_STATUSES,
+    Attachment,
+    Category,
+    Feedback,
+    FeedbackEvent,
+    Limit,
+    Status,
+    Vote,
+)
+from tthc.feedback.transitions import (
+    ACTION_LABELS,
+    ACTION_RULES,
+    NO_STATUS_CHANGE,
+    Action,
+    allowed_actions,
+)
 from tthc.org.models import Agency, Membership
-from tthc.org.policy import AGENCY, RULES, can
+from tthc.org.policy import AGENCY, RULES, can, can_somewhere
 from tthc.org.policy import Action as Policy
 from tthc.workdays.engine import VN_TZ, to_local
 
@@ -90,12 +108,36 @@ def published(code: str) -> Feedback | None:
     return archive().filter(code=code).first() if code else None
 
 
+def public_files(feedback: Feedback) -> QuerySet[Attachment]:
+    """The attachments an officer marked public, shown with the published answer."""
+    return feedback.attachments.filter(public=True).order_by("pk")
+
+
+def public_attachment(code: str, pk: int) -> Attachment | None:
+    """A file the public may download: marked public, of a published answer."""
+    return (
+        Attachment.objects.select_related("feedback")
+        .filter(
+            pk=pk,
+            public=True,
+            feedback__code=(code or "").strip().upper()[:32],
+            feedback__status=Status.PUBLISHED,
+        )
+        .first()
+    )
+
+
 def filter_agencies() -> QuerySet[Agency]:
     ids = Feedback.objects.filter(status=Status.PUBLISHED).values("agency_id")
     return Agency.objects.filter(pk__in=ids).order_by("name")
 
 
 # --------------------------------------------------------------------------- sender lookup
+
+
+def by_code(code: str) -> Feedback | None:
+    code = (code or "").strip().upper()[:32]
+    return Feedback.objects.filter(code=code).first() if code else None
 
 
 def verify_blocked(code: str) -> bool:
@@ -179,6 +221,76 @@ def lookup(code: str, verify: str) -> dict | None:
 
 
 # --------------------------------------------------------------------------- staff
+
+
+def require_staff(user, action: Policy) -> None:
+    """Entry to a staff screen: `action` held at some agency (each item is checked again on its
+    own agency)."""
+    if not can_somewhere(user, action):
+        raise PermissionDenied(_("Bạn không có quyền xem phản ánh, kiến nghị."))
+
+
+def staff_menu(user) -> dict[str, bool]:
+    """Which entries the staff list offers."""
+    return {
+        "may_enter": can_somewhere(user, Policy.FEEDBACK_RECEIVE),
+        "may_report": can_somewhere(user, Policy.FEEDBACK_REPORT),
+    }
+
+
+def staff_item(user, code: str) -> Feedback | None:
+    """One feedback for its staff page, with its history and files; None: no such code.
+    `PermissionDenied` when `user` may not view it (`feedback.view` on its agency)."""
+    feedback = (
+        Feedback.objects.select_related("agency", "procedure", "repeat_of")
+        .prefetch_related("events__actor", "attachments")
+        .filter(code=(code or "").strip().upper()[:32])
+        .first()
+    )
+    if feedback is not None and not can(user, Policy.FEEDBACK_VIEW, feedback.agency):
+        raise PermissionDenied(_("Bạn không có quyền xem phản ánh, kiến nghị này."))
+    return feedback
+
+
+def staff_attachment(feedback: Feedback, pk: int) -> Attachment | None:
+    return feedback.attachments.filter(pk=pk).first()
+
+
+def staff_actions(user, feedback: Feedback) -> dict:
+    """What the staff page offers `user` on `feedback`: the transitions the table allows from
+    its status that `user` may perform (`transitions.ACTION_RULES`: on its agency), and the
+    actions recorded without a status change."""
+
+    def may(action: Action) -> bool:
+        return ACTION_RULES.allows(user, feedback, action)
+
+    return {
+        "actions": [
+            {"value": a.value, "label": ACTION_LABELS[a]}
+            for a in allowed_actions(feedback.status)
+            if may(a)
+        ],
+        "show_simplification": (
+            handoff(SIMPLIFY_FEEDBACK) is not None
+            and feedback.category == Category.REGULATION
+            and may(Action.PROPOSE_SIMPLIFICATION)
+        ),
+        "may_mark_repeat": may(Action.MARK_REPEAT),
+        "may_publish_files": may(Action.ATTACHMENT_PUBLIC),
+    }
+
+
+def transfer_agencies(feedback: Feedback) -> QuerySet[Agency]:
+    """Where the feedback may be transferred: every other active agency."""
+    return Agency.objects.filter(is_active=True).exclude(pk=feedback.agency_id)
+
+
+def active_agencies() -> QuerySet[Agency]:
+    return Agency.objects.filter(is_active=True).order_by("name")
+
+
+def agency_name(pk: int | None) -> str | None:
+    return Agency.objects.filter(pk=pk).values_list("name", flat=True).first() if pk else None
 
 
 def visible_agency_ids(user) -> set[int] | None:
@@ -331,3 +443,18 @@ def is_overdue(feedback: Feedback, now: datetime | None = None) -> bool:
 
 def local(moment: datetime | None) -> str:
     return f"{to_local(moment):%H:%M %d/%m/%Y}" if moment else ""
+
+
+# --------------------------------------------------------------------------- retention
+
+
+def expired(*, cutoff: datetime) -> QuerySet[Feedback]:
+    """Closed feedback (refused, or published) whose sender's data is not erased yet and that
+    closed before `cutoff`. Open feedback is never included."""
+    refused = FeedbackEvent.objects.filter(action=Action.REFUSE, at__lt=cutoff).values(
+        "feedback_id"
+    )
+    return Feedback.objects.filter(personal_data_erased_at__isnull=True).filter(
+        Q(status=Status.PUBLISHED, published_at__lt=cutoff)
+        | Q(status=Status.REFUSED, pk__in=refused)
+    )

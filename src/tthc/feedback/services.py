@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +23,10 @@ from tthc.catalog.models import Procedure
 from tthc.core import lookupcode
 from tthc.core.contact import clean_email, clean_phone
 from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from tthc.core.text import fold, normalize_space
-from tthc.feedback import abuse, deadlines, extensions
+from tthc.core.events import append_event
+from tthc.core.handoffs import SIMPLIFY_FEEDBACK, handoff
+from tthc.core.text import ascii_digits, fold, normalize_space
+from tthc.feedback import abuse, deadlines, notifications, selectors
 from tthc.feedback.models import (
     AccessLog,
     Attachment,
@@ -36,11 +38,16 @@ from tthc.feedback.models import (
     Status,
     Vote,
 )
-from tthc.feedback.transitions import ACTION_LABELS, PERMISSIONS, Action, target
+from tthc.feedback.transitions import ACTION_LABELS, ACTION_RULES, Action, target
 from tthc.org.models import Agency, AgencyKind
-from tthc.org.policy import DENIED_MESSAGES, can, require
 from tthc.org.policy import Action as Policy
-from tthc.workdays.engine import to_local
+from tthc.org.policy import require
+from tthc.workdays.engine import Deadline, to_local
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
 
 TITLE_MIN, TITLE_MAX = 5, 250
 CONTENT_MAX = 10_000
@@ -200,7 +207,9 @@ def _new_code(now: datetime) -> str:
     return f"PA-{to_local(now):%y%m%d}-{suffix}"
 
 
-def _create(*, fields: dict, files: Sequence, channel: str, user, action: Action) -> Feedback:
+def _create(
+    *, fields: dict, files: Sequence, channel: str, user: User | None, action: Action
+) -> Feedback:
     now = timezone.now()
     with transaction.atomic():
         for attempt in range(5):
@@ -216,7 +225,7 @@ def _create(*, fields: dict, files: Sequence, channel: str, user, action: Action
                         created_by=user if user is not None and user.is_authenticated else None,
                         **fields,
                     )
-                    feedback.search_folded = _folded(feedback)
+                    feedback.search_folded = search_text(feedback=feedback)
                     deadlines.restart_clock(feedback, now)
                     feedback.save()
                 break
@@ -227,7 +236,8 @@ def _create(*, fields: dict, files: Sequence, channel: str, user, action: Action
             Attachment.objects.create(
                 feedback=feedback, name=upload.name[:255], file=upload, size=upload.size
             )
-        _append(
+        append_event(
+            FeedbackEvent,
             feedback,
             action=action,
             user=user,
@@ -235,9 +245,10 @@ def _create(*, fields: dict, files: Sequence, channel: str, user, action: Action
             from_status="",
             to_status=Status.WAITING,
             data={"code": feedback.code, "channel": channel},
+            agency_id=feedback.agency_id,
         )
         # The acknowledgement: the code and the lookup secret, to the sender's e-mail / phone.
-        _notify(feedback, "submitted")
+        notifications.schedule(feedback, "submitted")
     return feedback
 
 
@@ -267,7 +278,12 @@ def submit(
 
 
 def enter(
-    *, user, data: FeedbackInput, channel: str, attachments: Sequence = (), note: str = ""
+    *,
+    user: User | None,
+    data: FeedbackInput,
+    channel: str,
+    attachments: Sequence = (),
+    note: str = "",
 ) -> Feedback:
     """An officer records feedback received by phone, letter or at the counter."""
     if channel not in (Channel.PHONE, Channel.LETTER, Channel.COUNTER):
@@ -280,7 +296,9 @@ def enter(
     )
 
 
-def _folded(feedback: Feedback) -> str:
+def search_text(*, feedback: Feedback) -> str:
+    """What the archive and the staff list search (`search_folded`): title, content and answer,
+    folded (`tthc.core.text.fold`)."""
     return fold(f"{feedback.title} {feedback.content} {feedback.answer}")
 
 
@@ -298,30 +316,6 @@ def _note(note: str | None, *, required: str | None = None, limit: int = NOTE_MA
     return note
 
 
-def _append(feedback, *, action, user, at, from_status, to_status, note="", data=None):
-    return FeedbackEvent.objects.create(
-        feedback=feedback,
-        at=at,
-        actor=user if user is not None and user.is_authenticated else None,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        agency_id=feedback.agency_id,
-        note=note,
-        data=data or {},
-    )
-
-
-def check_permission(user, feedback: Feedback, action: Action) -> None:
-    policy = PERMISSIONS[action]
-    if not can(user, policy, feedback.agency):
-        raise PermissionDenied(DENIED_MESSAGES[policy])
-
-
-def may(user, feedback: Feedback, action: Action) -> bool:
-    return can(user, PERMISSIONS[action], feedback.agency)
-
-
 def _meet_limits(feedback: Feedback, action: Action, now: datetime) -> list[dict]:
     met = []
     for limit in MEETS.get(action, ()):
@@ -337,7 +331,7 @@ def _meet_limits(feedback: Feedback, action: Action, now: datetime) -> list[dict
 
 def _transition(
     *,
-    user,
+    user: User | None,
     feedback: Feedback,
     action: Action,
     note: str = "",
@@ -357,7 +351,7 @@ def _transition(
         if current is None:
             raise NotFound(_("Không tìm thấy phản ánh, kiến nghị."))
         if not by_sender:
-            check_permission(user, current, action)
+            ACTION_RULES.check(user, current, action)
         new_status = target(current.status, action)
         if new_status is None:
             raise Conflict(
@@ -376,7 +370,8 @@ def _transition(
         event_data = dict(data or {})
         if met:
             event_data["limits"] = met
-        _append(
+        append_event(
+            FeedbackEvent,
             current,
             action=action,
             user=user,
@@ -385,25 +380,26 @@ def _transition(
             to_status=new_status,
             note=note,
             data=event_data,
+            agency_id=current.agency_id,
         )
         current.save()
     return current
 
 
-def receive(*, user, feedback: Feedback, note: str = "") -> Feedback:
+def receive(*, user: User | None, feedback: Feedback, note: str = "") -> Feedback:
     return _transition(user=user, feedback=feedback, action=Action.RECEIVE, note=_note(note))
 
 
-def refuse(*, user, feedback: Feedback, reason: str) -> Feedback:
+def refuse(*, user: User | None, feedback: Feedback, reason: str) -> Feedback:
     """Not accepted (not about an administrative regulation or conduct, anonymous, already
     answered…): the reason is sent to the sender."""
     reason = _note(reason, required=_("Cần ghi rõ lý do không tiếp nhận."))
     result = _transition(user=user, feedback=feedback, action=Action.REFUSE, note=reason)
-    _notify(result, "refused")
+    notifications.schedule(result, "refused")
     return result
 
 
-def request_supplement(*, user, feedback: Feedback, note: str) -> Feedback:
+def request_supplement(*, user: User | None, feedback: Feedback, note: str) -> Feedback:
     note = _note(note, required=_("Cần ghi rõ thông tin cần bổ sung."))
 
     def first(fb: Feedback, now: datetime) -> None:
@@ -429,13 +425,13 @@ def request_supplement(*, user, feedback: Feedback, note: str) -> Feedback:
         before=check_limit,
         after=first,
     )
-    _notify(result, "supplement")
+    notifications.schedule(result, "supplement")
     return result
 
 
 def complete_supplement(
     *,
-    user=None,
+    user: User | None = None,
     feedback: Feedback,
     note: str = "",
     attachments: Sequence = (),
@@ -447,9 +443,7 @@ def complete_supplement(
     checks as a submission. Back to "received", as the transition table says."""
     by_sender = user is None
     if by_sender:
-        from tthc.feedback.selectors import verifies
-
-        if not verify or not verifies(feedback, verify):
+        if not verify or not selectors.verifies(feedback, verify):
             raise PermissionDenied(_("Thông tin xác minh không đúng."))
         note = _note(note, required=_("Cần nhập thông tin bổ sung."))
     else:
@@ -473,11 +467,13 @@ def complete_supplement(
     )
 
 
-def start(*, user, feedback: Feedback, note: str = "") -> Feedback:
+def start(*, user: User | None, feedback: Feedback, note: str = "") -> Feedback:
     return _transition(user=user, feedback=feedback, action=Action.START, note=_note(note))
 
 
-def transfer(*, user, feedback: Feedback, to_agency: Agency, note: str) -> Feedback:
+def transfer(
+    *, user: User | None, feedback: Feedback, to_agency: Agency | None, note: str
+) -> Feedback:
     """To the agency competent for the matter: every running limit restarts from now."""
     note = _note(note, required=_("Cần ghi rõ lý do chuyển."))
     if to_agency is None or not to_agency.is_active:
@@ -488,7 +484,7 @@ def transfer(*, user, feedback: Feedback, to_agency: Agency, note: str) -> Feedb
     return _move(user=user, feedback=feedback, action=Action.TRANSFER, note=note, to=to_agency)
 
 
-def return_back(*, user, feedback: Feedback, note: str) -> Feedback:
+def return_back(*, user: User | None, feedback: Feedback, note: str) -> Feedback:
     """Back to the agency that transferred it here (not competent): limits restart there."""
     note = _note(note, required=_("Cần ghi rõ lý do trả lại."))
     last = (
@@ -505,7 +501,9 @@ def return_back(*, user, feedback: Feedback, note: str) -> Feedback:
     return _move(user=user, feedback=feedback, action=Action.RETURN, note=note, to=back)
 
 
-def _move(*, user, feedback: Feedback, action: Action, note: str, to: Agency) -> Feedback:
+def _move(
+    *, user: User | None, feedback: Feedback, action: Action, note: str, to: Agency
+) -> Feedback:
     """Hand the feedback to another agency (transfer or return): its limits restart there."""
 
     def move(fb: Feedback) -> None:
@@ -522,12 +520,12 @@ def _move(*, user, feedback: Feedback, action: Action, note: str, to: Agency) ->
     )
 
 
-def draft_answer(*, user, feedback: Feedback, answer: str) -> Feedback:
+def draft_answer(*, user: User | None, feedback: Feedback, answer: str) -> Feedback:
     answer = _note(answer, required=_("Cần nhập nội dung trả lời."), limit=ANSWER_MAX)
 
     def write(fb: Feedback, now: datetime) -> None:
         fb.answer = answer
-        fb.search_folded = _folded(fb)
+        fb.search_folded = search_text(feedback=fb)
 
     return _transition(
         user=user,
@@ -539,12 +537,12 @@ def draft_answer(*, user, feedback: Feedback, answer: str) -> Feedback:
     )
 
 
-def reject_draft(*, user, feedback: Feedback, note: str) -> Feedback:
+def reject_draft(*, user: User | None, feedback: Feedback, note: str) -> Feedback:
     note = _note(note, required=_("Cần ghi rõ nội dung cần sửa."))
     return _transition(user=user, feedback=feedback, action=Action.REJECT_DRAFT, note=note)
 
 
-def approve(*, user, feedback: Feedback, note: str = "") -> Feedback:
+def approve(*, user: User | None, feedback: Feedback, note: str = "") -> Feedback:
     """The answer is ready: the handling limit is met, the 2-day publishing limit starts."""
 
     def ready(fb: Feedback, now: datetime) -> None:
@@ -556,19 +554,13 @@ def approve(*, user, feedback: Feedback, note: str = "") -> Feedback:
     )
 
 
-def publish(*, user, feedback: Feedback) -> Feedback:
+def publish(*, user: User | None, feedback: Feedback) -> Feedback:
     def out(fb: Feedback, now: datetime) -> None:
         fb.published_at = now
 
     result = _transition(user=user, feedback=feedback, action=Action.PUBLISH, after=out)
-    _notify(result, "published")
+    notifications.schedule(result, "published")
     return result
-
-
-def _notify(feedback: Feedback, kind: str) -> None:
-    from tthc.feedback.tasks import notify_sender_task
-
-    transaction.on_commit(lambda: notify_sender_task.enqueue(feedback.pk, kind))
 
 
 # --------------------------------------------------------------------------- votes
@@ -594,10 +586,10 @@ def vote(*, feedback: Feedback, value: int, cookie_key: str, client_key: str) ->
 # --------------------------------------------------------------------------- simplification
 
 
-def propose_simplification(*, user, feedback: Feedback, note: str = "") -> object:
+def propose_simplification(*, user: User | None, feedback: Feedback, note: str = "") -> object:
     """Turn a feedback about a regulation into a simplification proposal, through the handler a
-    `simplification` app registers (`extensions.register_simplification_handler`)."""
-    handler = extensions.simplification_handler()
+    `simplification` app registers (`tthc.core.handoffs.SIMPLIFY_FEEDBACK`)."""
+    handler = handoff(SIMPLIFY_FEEDBACK)
     if handler is None:
         raise Conflict(_("Chức năng đề xuất đơn giản hóa chưa được cài đặt."), code="not_available")
     if feedback.category != Category.REGULATION:
@@ -605,11 +597,12 @@ def propose_simplification(*, user, feedback: Feedback, note: str = "") -> objec
             _("Chỉ phản ánh về quy định hành chính mới chuyển thành đề xuất đơn giản hóa được."),
             field="category",
         )
-    check_permission(user, feedback, Action.PROPOSE_SIMPLIFICATION)
+    ACTION_RULES.check(user, feedback, Action.PROPOSE_SIMPLIFICATION)
     note = _note(note)
     with transaction.atomic():
         reference = handler(feedback=feedback, user=user, note=note)
-        _append(
+        append_event(
+            FeedbackEvent,
             feedback,
             action=Action.PROPOSE_SIMPLIFICATION,
             user=user,
@@ -618,6 +611,7 @@ def propose_simplification(*, user, feedback: Feedback, note: str = "") -> objec
             to_status=feedback.status,
             note=note,
             data={"proposal": str(reference)[:200]},
+            agency_id=feedback.agency_id,
         )
     return reference
 
@@ -625,12 +619,14 @@ def propose_simplification(*, user, feedback: Feedback, note: str = "") -> objec
 # --------------------------------------------------------------------------- repeats, attachments
 
 
-def mark_repeat(*, user, feedback: Feedback, repeat_of_code: str, note: str = "") -> Feedback:
+def mark_repeat(
+    *, user: User | None, feedback: Feedback, repeat_of_code: str, note: str = ""
+) -> Feedback:
     """An officer marks `feedback` as a repeat of an earlier one (same sender or same matter),
     or clears the mark with an empty code. The earlier one must exist, be another item
     submitted before this one, and not lead back to this one (no cycle). Feeds the
     "repeated complaints" term of the satisfaction rate (`selectors.figures`)."""
-    check_permission(user, feedback, Action.MARK_REPEAT)
+    ACTION_RULES.check(user, feedback, Action.MARK_REPEAT)
     note = _note(note)
     code = (repeat_of_code or "").strip().upper()[:32]
     with transaction.atomic():
@@ -663,7 +659,8 @@ def mark_repeat(*, user, feedback: Feedback, repeat_of_code: str, note: str = ""
         old = current.repeat_of.code if current.repeat_of_id else ""
         current.repeat_of = earlier
         current.save(update_fields=["repeat_of"])
-        _append(
+        append_event(
+            FeedbackEvent,
             current,
             action=Action.MARK_REPEAT,
             user=user,
@@ -672,19 +669,21 @@ def mark_repeat(*, user, feedback: Feedback, repeat_of_code: str, note: str = ""
             to_status=current.status,
             note=note,
             data={"old": old, "new": earlier.code if earlier else ""},
+            agency_id=current.agency_id,
         )
     return current
 
 
-def set_attachment_public(*, user, attachment: Attachment, public: bool) -> Attachment:
+def set_attachment_public(*, user: User | None, attachment: Attachment, public: bool) -> Attachment:
     """Whether an attachment is downloadable by the public once the answer is published
     (default: not). Decided by whoever approves and publishes the answer."""
     feedback = attachment.feedback
-    check_permission(user, feedback, Action.ATTACHMENT_PUBLIC)
+    ACTION_RULES.check(user, feedback, Action.ATTACHMENT_PUBLIC)
     with transaction.atomic():
         attachment.public = bool(public)
         attachment.save(update_fields=["public"])
-        _append(
+        append_event(
+            FeedbackEvent,
             feedback,
             action=Action.ATTACHMENT_PUBLIC,
             user=user,
@@ -696,8 +695,112 @@ def set_attachment_public(*, user, attachment: Attachment, public: bool) -> Atta
                 "name": attachment.name,
                 "public": attachment.public,
             },
+            agency_id=feedback.agency_id,
         )
     return attachment
+
+
+# --------------------------------------------------------------------------- one dispatcher
+
+# A field as it comes from a page or the API (text, an id, a code...) -> the service's value.
+Parse = Callable[[Feedback, object], object]
+
+
+def _text(feedback: Feedback, value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _flag(feedback: Feedback, value: object) -> bool:
+    return value is True or str(value).strip().lower() in {"1", "true", "on"}
+
+
+def _agency(feedback: Feedback, value: object) -> Agency | None:
+    """An agency given as itself, its id or its code. None when there is no such agency: the
+    service then says an active agency must be chosen."""
+    if value is None or isinstance(value, Agency):
+        return value
+    text = str(value).strip()
+    if ascii_digits(text) and len(text) < 10:
+        found = Agency.objects.filter(pk=int(text)).first()
+        if found is not None:
+            return found
+    return Agency.objects.filter(code=text[:40]).first() if text else None
+
+
+def _attachment(feedback: Feedback, value: object) -> Attachment:
+    """One of this feedback's attachments, given as itself or its id."""
+    text = str(value.pk if isinstance(value, Attachment) else value or "").strip()
+    found = None
+    if ascii_digits(text) and len(text) < 10:
+        found = feedback.attachments.filter(pk=int(text)).first()
+    if found is None:
+        raise NotFound(_("Không tìm thấy tệp."), field="attachment")
+    return found
+
+
+@dataclass(frozen=True)
+class Step:
+    """How `perform` calls the service of one action: `fields` maps each field it accepts to
+    (the service's parameter, the parser of the value); `subject` is the parameter that
+    receives the feedback (None: the service works on what a field names)."""
+
+    service: Callable[..., object]
+    fields: Mapping[str, tuple[str, Parse]]
+    subject: str | None = "feedback"
+
+
+NOTE = ("note", _text)
+
+STEPS: dict[Action, Step] = {
+    Action.RECEIVE: Step(receive, {"note": NOTE}),
+    Action.REFUSE: Step(refuse, {"note": ("reason", _text)}),
+    Action.REQUEST_SUPPLEMENT: Step(request_supplement, {"note": NOTE}),
+    Action.COMPLETE_SUPPLEMENT: Step(complete_supplement, {"note": NOTE}),
+    Action.START: Step(start, {"note": NOTE}),
+    Action.TRANSFER: Step(transfer, {"to_agency": ("to_agency", _agency), "note": NOTE}),
+    Action.RETURN: Step(return_back, {"note": NOTE}),
+    Action.DRAFT_ANSWER: Step(draft_answer, {"answer": ("answer", _text)}),
+    Action.REJECT_DRAFT: Step(reject_draft, {"note": NOTE}),
+    Action.APPROVE: Step(approve, {"note": NOTE}),
+    Action.PUBLISH: Step(publish, {}),
+    Action.PROPOSE_SIMPLIFICATION: Step(propose_simplification, {"note": NOTE}),
+    Action.MARK_REPEAT: Step(
+        mark_repeat, {"repeat_of_code": ("repeat_of_code", _text), "note": NOTE}
+    ),
+    Action.ATTACHMENT_PUBLIC: Step(
+        set_attachment_public,
+        {"attachment": ("attachment", _attachment), "public": ("public", _flag)},
+        subject=None,
+    ),
+}
+
+
+def perform(
+    *, action: Action | str, user: User | None, obj: Feedback, **fields: object
+) -> Feedback:
+    """The one entry of a staff action on `obj` (the staff pages call it): the service of
+    `action` (`STEPS`) with the fields it takes, parsed here — agencies by id or code,
+    attachments by id among the feedback's own, flags from "1"/"true"/"on", text as given (the
+    service checks it). A field missing is empty; a field the action does not take is refused.
+    Returns the feedback as the action left it."""
+    try:
+        action = Action(action)
+        step = STEPS[action]
+    except (ValueError, KeyError):
+        raise ValidationError(_("Thao tác không hợp lệ."), field="action") from None
+    unknown = sorted(set(fields) - set(step.fields))
+    if unknown:
+        raise ValidationError(
+            _("Thao tác “%(action)s” không nhận thông tin: %(fields)s.")
+            % {"action": ACTION_LABELS[action], "fields": ", ".join(unknown)},
+            field=unknown[0],
+            code="unknown_field",
+        )
+    values = {param: parse(obj, fields.get(name)) for name, (param, parse) in step.fields.items()}
+    if step.subject is not None:
+        values[step.subject] = obj
+    result = step.service(user=user, **values)
+    return result if isinstance(result, Feedback) else obj
 
 
 # --------------------------------------------------------------------------- personal data
@@ -706,13 +809,13 @@ ERASED = "[đã xóa]"
 DEFAULT_RETENTION_DAYS = 5 * 365
 
 
-def log_access(*, user, feedback: Feedback, what: str) -> None:
+def log_access(*, user: User | None, feedback: Feedback, what: str) -> None:
     """A staff read of the sender's personal data (DOMAIN §11)."""
     if user is not None and user.is_authenticated:
         AccessLog.objects.create(user=user, feedback=feedback, what=what[:200])
 
 
-def retention_cutoff(now: datetime | None = None) -> datetime:
+def retention_cutoff(*, now: datetime | None = None) -> datetime:
     days = int(getattr(settings, "TTHC_FEEDBACK_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
     return (now or timezone.now()) - timedelta(days=days)
 
@@ -720,23 +823,11 @@ def retention_cutoff(now: datetime | None = None) -> datetime:
 ERASE_BATCH_SIZE = 500
 
 
-def expired(cutoff: datetime):
-    """Closed feedback (refused, or published) whose sender's data is not erased yet and that
-    closed before `cutoff`. Open feedback is never included."""
-    refused = FeedbackEvent.objects.filter(action=Action.REFUSE, at__lt=cutoff).values(
-        "feedback_id"
-    )
-    return Feedback.objects.filter(personal_data_erased_at__isnull=True).filter(
-        Q(status=Status.PUBLISHED, published_at__lt=cutoff)
-        | Q(status=Status.REFUSED, pk__in=refused)
-    )
-
-
 def _erase_batch(pks: list[int], *, now: datetime, cutoff: datetime) -> list[str]:
     with transaction.atomic():
         # Locked, then re-read: a concurrent run may have erased some already.
         rows = list(
-            expired(cutoff)
+            selectors.expired(cutoff=cutoff)
             .select_for_update()
             .filter(pk__in=pks)
             .order_by("pk")
@@ -785,8 +876,8 @@ def erase_expired(
     each), so a large backlog never loads at once; idempotent. Returns the codes erased (with
     `dry_run`: that would be, nothing written)."""
     now = now or timezone.now()
-    cutoff = retention_cutoff(now)
-    candidates = expired(cutoff).order_by("pk")
+    cutoff = retention_cutoff(now=now)
+    candidates = selectors.expired(cutoff=cutoff).order_by("pk")
     if dry_run:
         return list(candidates.values_list("code", flat=True))
     codes: list[str] = []
@@ -802,11 +893,11 @@ def erase_expired(
 # --------------------------------------------------------------------------- deadline registry
 
 
-def store_recomputed(limit: Limit):
+def store_recomputed(*, limit: Limit) -> Callable[[Feedback, Deadline], bool]:
     """The registry's `store_due` for one limit: writes only while that limit still runs, and
     appends a `deadline_changed` event."""
 
-    def store(feedback: Feedback, deadline) -> bool:
+    def store(feedback: Feedback, deadline: Deadline) -> bool:
         with transaction.atomic():
             current = Feedback.objects.select_for_update().filter(pk=feedback.pk).first()
             if current is None or not deadlines.is_active(current, limit):
@@ -814,7 +905,8 @@ def store_recomputed(limit: Limit):
             old = deadlines.due_of(current, limit)
             deadlines.store(current, limit, deadline)
             current.save(update_fields=[deadlines.FIELDS[limit], "due_explanations"])
-            _append(
+            append_event(
+                FeedbackEvent,
                 current,
                 action=Action.DEADLINE_CHANGED,
                 user=None,
@@ -826,6 +918,7 @@ def store_recomputed(limit: Limit):
                     "old": old.isoformat() if old else None,
                     "new": deadline.due_at.isoformat(),
                 },
+                agency_id=current.agency_id,
             )
         return True
 

@@ -10,8 +10,9 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from tthc.feedback.models import Status
+from tthc.feedback.models import Feedback, Status
 from tthc.org.policy import Action as Policy
+from tthc.org.policy import ActionRules
 
 
 class Action(StrEnum):
@@ -110,6 +111,11 @@ PERMISSIONS: dict[Action, Policy] = {
     Action.MARK_REPEAT: Policy.FEEDBACK_PROCESS,
     Action.ATTACHMENT_PUBLIC: Policy.FEEDBACK_APPROVE,
 }
+
+# `PERMISSIONS` checked on the feedback's agency (`ACTION_RULES.allows/check`).
+ACTION_RULES: ActionRules[Feedback] = ActionRules(
+    PERMISSIONS, agency=lambda feedback: feedback.agency
+)
 
 
 def target(status: str, action: Action) -> Status | None:

@@ -18,15 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tthc.core import lookupcode
 from tthc.core.dates import parse_date
-from tthc.core.errors import ApplicationError, NotFound, PermissionDenied
+from tthc.core.errors import ApplicationError, PermissionDenied
 from tthc.core.ratelimit import digest
-from tthc.feedback import abuse, exports, extensions, selectors, services
+from tthc.feedback import abuse, exports, selectors, services
 from tthc.feedback.forms import EntryForm, FeedbackForm
 from tthc.feedback.models import Attachment, Category, Feedback, Status, Vote
-from tthc.feedback.transitions import ACTION_LABELS, Action, allowed_actions
-from tthc.org.models import Agency
+from tthc.feedback.transitions import ACTION_LABELS, Action
 from tthc.org.policy import Action as Policy
-from tthc.org.policy import can, can_somewhere
 
 PAGE_SIZE = 20
 VISITOR_COOKIE = "pakn_visitor"
@@ -107,7 +105,7 @@ def answer(request, code: str):
         {
             "item": selectors.public_view(feedback),
             "voted": request.GET.get("da_binh_chon"),
-            "files": feedback.attachments.filter(public=True).order_by("pk"),
+            "files": selectors.public_files(feedback),
         },
     )
 
@@ -121,7 +119,7 @@ def _visitor(request) -> tuple[str, bool]:
 
 @require_POST
 def vote(request, code: str):
-    feedback = Feedback.objects.filter(code=code.upper()[:32], status=Status.PUBLISHED).first()
+    feedback = selectors.published(code)
     if feedback is None:
         raise Http404(_("Không tìm thấy câu trả lời."))
     token, new = _visitor(request)
@@ -202,7 +200,7 @@ def supplement(request):
     attachments (the submission's checks); the item goes back to "received"."""
     code = (request.POST.get("ma") or "").strip().upper()[:32]
     verify = (request.POST.get("xac_minh") or "").strip()[:254]
-    feedback = Feedback.objects.filter(code=code).first() if code else None
+    feedback = selectors.by_code(code)
     if feedback is None:
         raise Http404(_("Không tìm thấy phản ánh, kiến nghị có mã này."))
     if selectors.verify_blocked(code):
@@ -246,27 +244,13 @@ def _download(attachment: Attachment) -> FileResponse:
 
 def public_attachment(request, code: str, pk: int):
     """An attachment of a published answer that an officer marked public."""
-    attachment = (
-        Attachment.objects.select_related("feedback")
-        .filter(
-            pk=pk,
-            public=True,
-            feedback__code=code.upper()[:32],
-            feedback__status=Status.PUBLISHED,
-        )
-        .first()
-    )
+    attachment = selectors.public_attachment(code, pk)
     if attachment is None:
         raise Http404(_("Không tìm thấy tệp."))
     return _download(attachment)
 
 
 # --------------------------------------------------------------------------- staff
-
-
-def _staff_or_403(request, action: Policy):
-    if not can_somewhere(request.user, action):
-        raise PermissionDenied(_("Bạn không có quyền xem phản ánh, kiến nghị."))
 
 
 def _forbidden(request, exc: ApplicationError):
@@ -276,7 +260,7 @@ def _forbidden(request, exc: ApplicationError):
 @login_required
 def staff_list(request):
     try:
-        _staff_or_403(request, Policy.FEEDBACK_VIEW)
+        selectors.require_staff(request.user, Policy.FEEDBACK_VIEW)
     except PermissionDenied as exc:
         return _forbidden(request, exc)
     status = request.GET.get("trang_thai", "")
@@ -297,8 +281,7 @@ def staff_list(request):
             "q": q,
             "overdue": overdue,
             "statuses": Status.choices,
-            "may_enter": can_somewhere(request.user, Policy.FEEDBACK_RECEIVE),
-            "may_report": can_somewhere(request.user, Policy.FEEDBACK_REPORT),
+            **selectors.staff_menu(request.user),
         },
     )
 
@@ -307,7 +290,7 @@ def staff_list(request):
 @require_http_methods(["GET", "POST"])
 def staff_enter(request):
     try:
-        _staff_or_403(request, Policy.FEEDBACK_RECEIVE)
+        selectors.require_staff(request.user, Policy.FEEDBACK_RECEIVE)
     except PermissionDenied as exc:
         return _forbidden(request, exc)
     form = EntryForm(request.POST or None)
@@ -330,16 +313,9 @@ def staff_enter(request):
 
 
 def _staff_feedback(request, code: str) -> Feedback:
-    feedback = (
-        Feedback.objects.select_related("agency", "procedure", "repeat_of")
-        .prefetch_related("events__actor", "attachments")
-        .filter(code=code.upper()[:32])
-        .first()
-    )
+    feedback = selectors.staff_item(request.user, code)
     if feedback is None:
         raise Http404(_("Không tìm thấy phản ánh, kiến nghị."))
-    if not can(request.user, Policy.FEEDBACK_VIEW, feedback.agency):
-        raise PermissionDenied(_("Bạn không có quyền xem phản ánh, kiến nghị này."))
     return feedback
 
 
@@ -351,7 +327,7 @@ def staff_attachment(request, code: str, pk: int):
         feedback = _staff_feedback(request, code)
     except PermissionDenied as exc:
         return _forbidden(request, exc)
-    attachment = feedback.attachments.filter(pk=pk).first()
+    attachment = selectors.staff_attachment(feedback, pk)
     if attachment is None:
         raise Http404(_("Không tìm thấy tệp."))
     services.log_access(
@@ -366,16 +342,6 @@ def staff_detail(request, code: str):
         feedback = _staff_feedback(request, code)
     except PermissionDenied as exc:
         return _forbidden(request, exc)
-    actions = [
-        {"value": a.value, "label": ACTION_LABELS[a]}
-        for a in allowed_actions(feedback.status)
-        if services.may(request.user, feedback, a)
-    ]
-    show_simplification = (
-        extensions.simplification_handler() is not None
-        and feedback.category == Category.REGULATION
-        and services.may(request.user, feedback, Action.PROPOSE_SIMPLIFICATION)
-    )
     events = [
         {"e": e, "label": ACTION_LABELS.get(Action(e.action), e.action)}
         for e in feedback.events.all()
@@ -396,61 +362,17 @@ def staff_detail(request, code: str):
                 else lookupcode.display(feedback.lookup_secret)
             ),
             "status_label": Status(feedback.status).label,
-            "actions": actions,
             "events": events,
             "deadlines": selectors.deadline_rows(feedback),
-            "agencies": Agency.objects.filter(is_active=True).exclude(pk=feedback.agency_id),
-            "show_simplification": show_simplification,
-            "may_mark_repeat": services.may(request.user, feedback, Action.MARK_REPEAT),
-            "may_publish_files": services.may(request.user, feedback, Action.ATTACHMENT_PUBLIC),
+            "agencies": selectors.transfer_agencies(feedback),
+            **selectors.staff_actions(request.user, feedback),
         },
     )
 
 
-ACTION_CALLS = {
-    Action.RECEIVE: lambda u, f, p: services.receive(user=u, feedback=f, note=p.get("note", "")),
-    Action.REFUSE: lambda u, f, p: services.refuse(user=u, feedback=f, reason=p.get("note", "")),
-    Action.REQUEST_SUPPLEMENT: lambda u, f, p: services.request_supplement(
-        user=u, feedback=f, note=p.get("note", "")
-    ),
-    Action.COMPLETE_SUPPLEMENT: lambda u, f, p: services.complete_supplement(
-        user=u, feedback=f, note=p.get("note", "")
-    ),
-    Action.START: lambda u, f, p: services.start(user=u, feedback=f, note=p.get("note", "")),
-    Action.TRANSFER: lambda u, f, p: services.transfer(
-        user=u,
-        feedback=f,
-        to_agency=Agency.objects.filter(pk=_int(p.get("to_agency"))).first(),
-        note=p.get("note", ""),
-    ),
-    Action.RETURN: lambda u, f, p: services.return_back(user=u, feedback=f, note=p.get("note", "")),
-    Action.DRAFT_ANSWER: lambda u, f, p: services.draft_answer(
-        user=u, feedback=f, answer=p.get("answer", "")
-    ),
-    Action.REJECT_DRAFT: lambda u, f, p: services.reject_draft(
-        user=u, feedback=f, note=p.get("note", "")
-    ),
-    Action.APPROVE: lambda u, f, p: services.approve(user=u, feedback=f, note=p.get("note", "")),
-    Action.PUBLISH: lambda u, f, p: services.publish(user=u, feedback=f),
-    Action.PROPOSE_SIMPLIFICATION: lambda u, f, p: services.propose_simplification(
-        user=u, feedback=f, note=p.get("note", "")
-    ),
-    Action.MARK_REPEAT: lambda u, f, p: services.mark_repeat(
-        user=u, feedback=f, repeat_of_code=p.get("repeat_of_code", ""), note=p.get("note", "")
-    ),
-    Action.ATTACHMENT_PUBLIC: lambda u, f, p: services.set_attachment_public(
-        user=u,
-        attachment=_attachment(f, p.get("attachment")),
-        public=p.get("public") == "1",
-    ),
-}
-
-
-def _attachment(feedback: Feedback, pk) -> Attachment:
-    attachment = feedback.attachments.filter(pk=_int(pk)).first()
-    if attachment is None:
-        raise NotFound(_("Không tìm thấy tệp."))
-    return attachment
+# What a staff action form posts besides the fields of the action (`services.perform`
+# refuses any other); `user` and `obj` are its own arguments.
+NOT_FIELDS = {"csrfmiddlewaretoken", "action", "user", "obj"}
 
 
 def _int(value) -> int:
@@ -465,21 +387,17 @@ def _int(value) -> int:
 def staff_action(request, code: str):
     try:
         feedback = _staff_feedback(request, code)
-        action = Action(request.POST.get("action", ""))
-        if action not in ACTION_CALLS:
-            raise ValueError(action)
     except PermissionDenied as exc:
         return _forbidden(request, exc)
-    except ValueError:
-        messages.error(request, _("Thao tác không hợp lệ."))
-        return redirect("feedback:staff-detail", code=code)
+    action = request.POST.get("action", "")
+    fields = {k: request.POST.get(k) for k in request.POST if k not in NOT_FIELDS}
     try:
-        ACTION_CALLS[action](request.user, feedback, request.POST)
+        services.perform(action=action, user=request.user, obj=feedback, **fields)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]}
+            request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[Action(action)]}
         )
     return redirect("feedback:staff-detail", code=feedback.code)
 
@@ -498,11 +416,11 @@ def _figures(request):
 def staff_figures_xlsx(request):
     """The figures page as an Excel workbook (same filters)."""
     try:
-        _staff_or_403(request, Policy.FEEDBACK_REPORT)
+        selectors.require_staff(request.user, Policy.FEEDBACK_REPORT)
     except PermissionDenied as exc:
         return _forbidden(request, exc)
     agency, result = _figures(request)
-    agency_name = Agency.objects.filter(pk=agency).values_list("name", flat=True).first()
+    agency_name = selectors.agency_name(agency)
     response = HttpResponse(
         exports.figures_xlsx(result, agency_name=agency_name),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -517,7 +435,7 @@ def staff_figures_xlsx(request):
 @login_required
 def staff_figures(request):
     try:
-        _staff_or_403(request, Policy.FEEDBACK_REPORT)
+        selectors.require_staff(request.user, Policy.FEEDBACK_REPORT)
     except PermissionDenied as exc:
         return _forbidden(request, exc)
     agency, result = _figures(request)
@@ -527,7 +445,7 @@ def staff_figures(request):
         {
             "r": result,
             "agency": agency,
-            "agencies": Agency.objects.filter(is_active=True).order_by("name"),
+            "agencies": selectors.active_agencies(),
             "query_string": request.GET.urlencode(),
             "satisfaction_pct": (
                 None if result.satisfaction is None else round(result.satisfaction * 100, 1)

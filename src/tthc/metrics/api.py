@@ -114,13 +114,13 @@ def as_dict(result: index.IndexResult) -> dict:
         "groups": [
             {
                 "code": group.code,
-                "name": group.name,
+                "name": str(group.name),
                 "points": _number(group.points),
                 "max_points": group.max_points,
                 "indicators": [
                     {
                         "code": r.indicator.code,
-                        "name": r.indicator.name,
+                        "name": str(r.indicator.name),
                         "numerator": r.figure.numerator,
                         "denominator": r.figure.denominator,
                         "rate": _number(r.figure.rate),
@@ -128,7 +128,9 @@ def as_dict(result: index.IndexResult) -> dict:
                         "max_points": r.indicator.max_points,
                         "unit": r.indicator.unit,
                         "available": r.figure.available,
-                        "note": r.indicator.note or ("" if r.figure.available else index.NO_DATA),
+                        "note": str(
+                            r.indicator.note or ("" if r.figure.available else index.NO_DATA)
+                        ),
                     }
                     for r in group.indicators
                 ],

@@ -7,7 +7,7 @@ class MetricsConfig(AppConfig):
 
     def ready(self) -> None:
         from tthc.catalog.signals import procedure_searched
-        from tthc.content.signals import site_searched
+        from tthc.core.signals import site_searched
         from tthc.metrics.recorder import on_site_searched
 
         # The apps below announce their searches (they must not import metrics).

@@ -88,7 +88,7 @@ def _grouped(anchor: str, days: set[date] | None):
     )
 
 
-def rebuild(days: Iterable[date] | None = None) -> int:
+def rebuild(*, days: Iterable[date] | None = None) -> int:
     """Recompute the day totals of these days (None: every day); returns the rows written."""
     days = None if days is None else set(days)
     if days is not None and not days:

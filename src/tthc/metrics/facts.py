@@ -1,6 +1,6 @@
 """The per-dossier facts of the index 766 and report 06, derived from the dossiers' events.
 
-`refresh(ids)` recomputes the facts of some dossiers; `refresh_changed()` (the clock task,
+`refresh(ids=…)` recomputes the facts of some dossiers; `refresh_changed()` (the clock task,
 every minute) those with an event since the last run. Both are idempotent: a fact is a
 function of the dossier's events, documents and rating, so running twice changes nothing.
 Statistics read only these rows (one indexed table), never the events, which keeps the
@@ -151,7 +151,7 @@ def _days(rows) -> set:
     return {to_local(moment).date() for pair in rows for moment in pair if moment is not None}
 
 
-def refresh(ids: Iterable[int], *, rebuild_days: bool = True) -> int:
+def refresh(*, ids: Iterable[int], rebuild_days: bool = True) -> int:
     """Recompute the facts of these dossiers and the day totals they touch (before and after);
     returns how many facts were written."""
     ids = list(ids)
@@ -176,13 +176,13 @@ def refresh(ids: Iterable[int], *, rebuild_days: bool = True) -> int:
         days |= _days((f.received_at, f.finished_at) for f in facts)
         written += len(facts)
     if rebuild_days:
-        daily.rebuild(days)
+        daily.rebuild(days=days)
     return written
 
 
 def refresh_all() -> int:
     ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True))
-    written = refresh(ids, rebuild_days=False)
+    written = refresh(ids=ids, rebuild_days=False)
     daily.rebuild()
     with transaction.atomic():
         cursor, _ = FactCursor.objects.select_for_update().get_or_create(name=CURSOR)
@@ -215,7 +215,7 @@ def refresh_changed() -> RefreshResult:
                     "dossier_id", flat=True
                 )
             )
-        written = refresh(sorted(changed))
+        written = refresh(ids=sorted(changed))
         cursor.last_event_id = newest
         cursor.ran_at = now
         cursor.save()

@@ -35,6 +35,8 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _lazy
 
 from tthc.catalog.completeness import missing_components
 from tthc.catalog.models import DecisionItem, OnlineLevel, Procedure, ProcedureVersion
@@ -51,7 +53,9 @@ from tthc.org.models import Agency
 from tthc.workdays.engine import VN_TZ, to_local
 from tthc.workdays.selectors import calendar_for
 
-NO_DATA = "không có dữ liệu"
+StrOrPromise = str | Promise  # a label, translated when shown
+
+NO_DATA = _lazy("không có dữ liệu")
 
 
 # --------------------------------------------------------------------------- scope
@@ -131,7 +135,7 @@ def _round(value: Decimal | float) -> Decimal:
 @dataclass(frozen=True)
 class Indicator:
     code: str
-    name: str
+    name: StrOrPromise
     group: str
     max_points: int
     threshold: int = 100  # percent; below it, points = rate × max / threshold
@@ -140,7 +144,7 @@ class Indicator:
     points_when_empty: str = "none"  # "none" or "full"
     kind: str = "dossier"  # dossier / procedure / feedback / none (the platform has no data)
     unit: str = "%"
-    note: str = ""
+    note: StrOrPromise = ""
 
     @property
     def available(self) -> bool:
@@ -159,109 +163,126 @@ class Indicator:
         return Figure(numerator, denominator, _round(rate), _round(points))
 
 
-GROUPS: list[tuple[str, str, int]] = [
-    ("transparency", "Công khai, minh bạch", 18),
-    ("progress", "Tiến độ giải quyết", 20),
-    ("online_service", "Dịch vụ công trực tuyến", 12),
-    ("online_payment", "Thanh toán trực tuyến", 10),
-    ("satisfaction", "Mức độ hài lòng", 18),
-    ("digitisation", "Số hóa hồ sơ", 22),
+GROUPS: list[tuple[str, StrOrPromise, int]] = [
+    ("transparency", _lazy("Công khai, minh bạch"), 18),
+    ("progress", _lazy("Tiến độ giải quyết"), 20),
+    ("online_service", _lazy("Dịch vụ công trực tuyến"), 12),
+    ("online_payment", _lazy("Thanh toán trực tuyến"), 10),
+    ("satisfaction", _lazy("Mức độ hài lòng"), 18),
+    ("digitisation", _lazy("Số hóa hồ sơ"), 22),
 ]
 GROUP_NAMES = {code: name for code, name, _ in GROUPS}
 
 INDICATORS: list[Indicator] = [
-    Indicator("1.1", "TTHC được công bố đúng hạn", "transparency", 6, kind="procedure"),
-    Indicator("1.2", "TTHC được công khai trên CSDL đúng hạn", "transparency", 4, kind="procedure"),
+    Indicator("1.1", _lazy("TTHC được công bố đúng hạn"), "transparency", 6, kind="procedure"),
     Indicator(
-        "1.3", "TTHC công khai đầy đủ các bộ phận (a)–(g)", "transparency", 2, kind="procedure"
+        "1.2", _lazy("TTHC được công khai trên CSDL đúng hạn"), "transparency", 4, kind="procedure"
+    ),
+    Indicator(
+        "1.3",
+        _lazy("TTHC công khai đầy đủ các bộ phận (a)–(g)"),
+        "transparency",
+        2,
+        kind="procedure",
     ),
     Indicator(
         "1.4",
-        "Hồ sơ được đồng bộ lên Cổng Dịch vụ công quốc gia",
+        _lazy("Hồ sơ được đồng bộ lên Cổng Dịch vụ công quốc gia"),
         "transparency",
         6,
         kind="none",
-        note="Nền tảng chưa kết nối đồng bộ với Cổng Dịch vụ công quốc gia.",
+        note=_lazy("Nền tảng chưa kết nối đồng bộ với Cổng Dịch vụ công quốc gia."),
     ),
     Indicator(
-        "2.1", "Hồ sơ giải quyết trước hạn, đúng hạn và đang giải quyết trong hạn", "progress", 20
+        "2.1",
+        _lazy("Hồ sơ giải quyết trước hạn, đúng hạn và đang giải quyết trong hạn"),
+        "progress",
+        20,
     ),
     Indicator(
         "2.2",
-        "Thời gian giải quyết trung bình",
+        _lazy("Thời gian giải quyết trung bình"),
         "progress",
         0,
         unit="days",
-        note="Số ngày làm việc từ tiếp nhận đến khi có kết quả, trừ thời gian bổ sung.",
+        note=_lazy("Số ngày làm việc từ tiếp nhận đến khi có kết quả, trừ thời gian bổ sung."),
     ),
     Indicator(
         "3.1",
-        "TTHC cung cấp dịch vụ công trực tuyến",
+        _lazy("TTHC cung cấp dịch vụ công trực tuyến"),
         "online_service",
         2,
         threshold=80,
         kind="procedure",
     ),
     Indicator(
-        "3.2", "Dịch vụ công trực tuyến có phát sinh hồ sơ", "online_service", 4, kind="procedure"
+        "3.2",
+        _lazy("Dịch vụ công trực tuyến có phát sinh hồ sơ"),
+        "online_service",
+        4,
+        kind="procedure",
     ),
-    Indicator("3.3", "Hồ sơ nộp trực tuyến", "online_service", 6, threshold=50),
+    Indicator("3.3", _lazy("Hồ sơ nộp trực tuyến"), "online_service", 6, threshold=50),
     Indicator(
         "3.5",
-        "TTHC có thu phí, lệ phí đã có hồ sơ thanh toán trực tuyến",
+        _lazy("TTHC có thu phí, lệ phí đã có hồ sơ thanh toán trực tuyến"),
         "online_payment",
         4,
         threshold=80,
         kind="procedure",
     ),
-    Indicator("3.6", "Hồ sơ thanh toán trực tuyến", "online_payment", 6),
-    Indicator("4.1", "Hồ sơ có kết quả giải quyết điện tử", "digitisation", 6),
+    Indicator("3.6", _lazy("Hồ sơ thanh toán trực tuyến"), "online_payment", 6),
+    Indicator("4.1", _lazy("Hồ sơ có kết quả giải quyết điện tử"), "digitisation", 6),
     Indicator(
-        "4.2", "Hồ sơ được số hóa (thành phần hồ sơ và kết quả)", "digitisation", 4, threshold=80
+        "4.2",
+        _lazy("Hồ sơ được số hóa (thành phần hồ sơ và kết quả)"),
+        "digitisation",
+        4,
+        threshold=80,
     ),
     Indicator(
         "4.3",
-        "Hồ sơ khai thác, sử dụng lại dữ liệu số hóa",
+        _lazy("Hồ sơ khai thác, sử dụng lại dữ liệu số hóa"),
         "digitisation",
         2,
         threshold=80,
         kind="none",
-        note="Nền tảng chưa ghi nhận việc dùng lại dữ liệu đã số hóa.",
+        note=_lazy("Nền tảng chưa ghi nhận việc dùng lại dữ liệu đã số hóa."),
     ),
     Indicator(
         "4.4",
-        "Hồ sơ số hóa được kết nối với kho dữ liệu của người dân",
+        _lazy("Hồ sơ số hóa được kết nối với kho dữ liệu của người dân"),
         "digitisation",
         4,
         kind="none",
-        note="Chưa kết nối kho dữ liệu cá nhân trên Cổng Dịch vụ công quốc gia.",
+        note=_lazy("Chưa kết nối kho dữ liệu cá nhân trên Cổng Dịch vụ công quốc gia."),
     ),
     Indicator(
         "4.5",
-        "Sử dụng thông tin từ Cơ sở dữ liệu quốc gia về dân cư",
+        _lazy("Sử dụng thông tin từ Cơ sở dữ liệu quốc gia về dân cư"),
         "digitisation",
         4,
         kind="none",
-        note="Chưa kết nối Cơ sở dữ liệu quốc gia về dân cư.",
+        note=_lazy("Chưa kết nối Cơ sở dữ liệu quốc gia về dân cư."),
     ),
     Indicator(
         "4.6",
-        "Cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính",
+        _lazy("Cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính"),
         "digitisation",
         2,
         kind="none",
-        note="Nền tảng chưa có dịch vụ chứng thực điện tử.",
+        note=_lazy("Nền tảng chưa có dịch vụ chứng thực điện tử."),
     ),
     Indicator(
         "5.1",
-        "Phản ánh, kiến nghị về quy định hành chính (trên tổng số)",
+        _lazy("Phản ánh, kiến nghị về quy định hành chính (trên tổng số)"),
         "satisfaction",
         0,
         kind="feedback",
     ),
     Indicator(
         "5.2",
-        "Phản ánh, kiến nghị được xử lý đúng hạn",
+        _lazy("Phản ánh, kiến nghị được xử lý đúng hạn"),
         "satisfaction",
         6,
         points_when_empty="full",
@@ -269,13 +290,13 @@ INDICATORS: list[Indicator] = [
     ),
     Indicator(
         "5.3",
-        "Mức độ hài lòng về xử lý phản ánh, kiến nghị",
+        _lazy("Mức độ hài lòng về xử lý phản ánh, kiến nghị"),
         "satisfaction",
         6,
         points_when_empty="full",
         kind="feedback",
     ),
-    Indicator("5.4", "Mức độ hài lòng về giải quyết hồ sơ", "satisfaction", 6, threshold=90),
+    Indicator("5.4", _lazy("Mức độ hài lòng về giải quyết hồ sơ"), "satisfaction", 6, threshold=90),
 ]
 BY_CODE = {i.code: i for i in INDICATORS}
 
@@ -862,7 +883,7 @@ class IndicatorResult:
 @dataclass
 class GroupResult:
     code: str
-    name: str
+    name: StrOrPromise
     max_points: int
     indicators: list[IndicatorResult]
 

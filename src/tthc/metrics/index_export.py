@@ -21,11 +21,11 @@ def items_xlsx(scope: index.Scope, indicator: index.Indicator, counted: bool | N
     def put(*values):
         sheet.append([text_cell(sheet, v) for v in values])
 
-    put(f"CHỈ SỐ {indicator.code}: {indicator.name.upper()}")
+    put(f"CHỈ SỐ {indicator.code}: {str(indicator.name).upper()}")
     put("Kỳ", scope.period.label)
     put("Phạm vi", scope.agency.name if scope.agency else "Toàn tỉnh")
     if not figure.available:
-        put("Số liệu", index.NO_DATA, indicator.note)
+        put("Số liệu", str(index.NO_DATA), str(indicator.note))
     else:
         rate = "N/A" if figure.rate is None else float(figure.rate)
         put("Tử số", figure.numerator, "Mẫu số", figure.denominator, "Tỷ lệ", rate)

@@ -8,6 +8,9 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
 from tthc.core.dates import parse_date
 from tthc.core.errors import NotFound, ValidationError
 from tthc.metrics.index import Period
@@ -22,7 +25,12 @@ MAX_DAYS = 365 * MAX_YEARS + 2  # five years, with their leap days
 
 KINDS = ("thang", "quy", "nam", "khoang")
 ROMAN = ("I", "II", "III", "IV")
-KIND_LABELS = {"thang": "Tháng", "quy": "Quý", "nam": "Năm", "khoang": "Từ ngày – đến ngày"}
+KIND_LABELS = {
+    "thang": _lazy("Tháng"),
+    "quy": _lazy("Quý"),
+    "nam": _lazy("Năm"),
+    "khoang": _lazy("Từ ngày – đến ngày"),
+}
 
 
 def iso_date(value: str, field: str) -> date:
@@ -38,7 +46,9 @@ def iso_date(value: str, field: str) -> date:
         day = None
     if day is None:
         raise ValidationError(
-            f"Ngày '{field}' không hợp lệ: cần dạng YYYY-MM-DD, ví dụ 2025-01-31.", field=field
+            _("Ngày '%(field)s' không hợp lệ: cần dạng YYYY-MM-DD, ví dụ 2025-01-31.")
+            % {"field": field},
+            field=field,
         )
     return _bounded(day, field)
 
@@ -46,7 +56,8 @@ def iso_date(value: str, field: str) -> date:
 def _bounded(day: date, field: str) -> date:
     if not MIN_DATE <= day <= MAX_DATE:
         raise ValidationError(
-            f"Ngày '{field}' phải trong khoảng {MIN_DATE:%d/%m/%Y} – {MAX_DATE:%d/%m/%Y}.",
+            _("Ngày '%(field)s' phải trong khoảng %(low)s – %(high)s.")
+            % {"field": field, "low": f"{MIN_DATE:%d/%m/%Y}", "high": f"{MAX_DATE:%d/%m/%Y}"},
             field=field,
         )
     return day
@@ -54,10 +65,13 @@ def _bounded(day: date, field: str) -> date:
 
 def period(start: date, end: date, *, end_field: str = "to") -> Period:
     if start > end:
-        raise ValidationError("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.", field=end_field)
+        raise ValidationError(
+            _("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc."), field=end_field
+        )
     if (end - start).days + 1 > MAX_DAYS:
         raise ValidationError(
-            f"Khoảng thời gian dài nhất là {MAX_YEARS} năm: hãy chọn khoảng ngắn hơn.",
+            _("Khoảng thời gian dài nhất là %(years)s năm: hãy chọn khoảng ngắn hơn.")
+            % {"years": MAX_YEARS},
             field=end_field,
         )
     return Period(start, end)
@@ -70,7 +84,9 @@ def agency(code: str | None) -> Agency | None:
         return None
     found = Agency.objects.filter(code=code[:40]).first() if len(code) <= 40 else None
     if found is None:
-        raise NotFound(f"Không tìm thấy cơ quan có mã '{code[:60]}'.", field="agency")
+        raise NotFound(
+            _("Không tìm thấy cơ quan có mã '%(code)s'.") % {"code": code[:60]}, field="agency"
+        )
     return found
 
 
@@ -95,12 +111,18 @@ class PeriodChoice:
     @property
     def label(self) -> str:
         if self.kind == "thang":
-            return f"Tháng {self.month:02d}/{self.year}"
+            return _("Tháng %(month)s/%(year)s") % {"month": f"{self.month:02d}", "year": self.year}
         if self.kind == "quy":
-            return f"Quý {ROMAN[self.quarter - 1]} năm {self.year}"
+            return _("Quý %(quarter)s năm %(year)s") % {
+                "quarter": ROMAN[self.quarter - 1],
+                "year": self.year,
+            }
         if self.kind == "nam":
-            return f"Năm {self.year}"
-        return f"Từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y}"
+            return _("Năm %(year)s") % {"year": self.year}
+        return _("Từ %(start)s đến %(end)s") % {
+            "start": f"{self.start:%d/%m/%Y}",
+            "end": f"{self.end:%d/%m/%Y}",
+        }
 
     def query(self) -> dict[str, str]:
         """The picker's parameters, to carry into links."""
@@ -130,11 +152,11 @@ def choose(params, today: date) -> tuple[PeriodChoice, str]:
     year = _int(params.get("nam"), MIN_DATE.year, MAX_DATE.year)
     default = _month(today.year, today.month)
     if kind not in KINDS:
-        return default, "Loại kỳ không hợp lệ: đang xem tháng hiện tại."
+        return default, _("Loại kỳ không hợp lệ: đang xem tháng hiện tại.")
     if kind == "khoang":
         start, end = parse_date(params.get("tu")), parse_date(params.get("den"))
         if start is None or end is None:
-            return default, "Nhập ngày bắt đầu và ngày kết thúc dạng dd/mm/yyyy."
+            return default, _("Nhập ngày bắt đầu và ngày kết thúc dạng dd/mm/yyyy.")
         try:
             _bounded(start, "tu")
             _bounded(end, "den")
@@ -146,7 +168,7 @@ def choose(params, today: date) -> tuple[PeriodChoice, str]:
         ), ""
     if year is None:
         if params.get("nam"):
-            return default, "Năm không hợp lệ: đang xem tháng hiện tại."
+            return default, _("Năm không hợp lệ: đang xem tháng hiện tại.")
         year = today.year
     if kind == "nam":
         return PeriodChoice("nam", year, 1, 1, date(year, 1, 1), date(year, 12, 31)), ""
@@ -154,7 +176,7 @@ def choose(params, today: date) -> tuple[PeriodChoice, str]:
         quarter = _int(params.get("quy"), 1, 4)
         if quarter is None:
             if params.get("quy"):
-                return default, "Quý không hợp lệ: đang xem tháng hiện tại."
+                return default, _("Quý không hợp lệ: đang xem tháng hiện tại.")
             quarter = (today.month - 1) // 3 + 1
         first = 3 * quarter - 2
         last = date(year, first + 2, monthrange(year, first + 2)[1])
@@ -162,7 +184,7 @@ def choose(params, today: date) -> tuple[PeriodChoice, str]:
     month = _int(params.get("thang"), 1, 12)
     if month is None:
         if params.get("thang"):
-            return default, "Tháng không hợp lệ: đang xem tháng hiện tại."
+            return default, _("Tháng không hợp lệ: đang xem tháng hiện tại.")
         month = today.month
     return _month(year, month), ""
 

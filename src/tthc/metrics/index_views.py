@@ -16,12 +16,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tthc.core.errors import PermissionDenied
-from tthc.dossiers.routing import with_descendants
-from tthc.metrics import drilldown, index, index_export, index_params
+from tthc.metrics import drilldown, index, index_export, index_params, selectors
 from tthc.org import policy
-from tthc.org.models import Agency
 from tthc.org.policy import Action
 
 PAGE_SIZE = 50
@@ -29,25 +28,11 @@ FILTERS = {"": None, "co": True, "khong": False}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _agencies(user) -> tuple[bool, list[Agency]]:
-    """Whether the user sees the province, and the agencies they may choose."""
-    granted = policy.granted_agencies(user, Action.INDEX_VIEW)
-    rows = (
-        Agency.objects.filter(is_active=True)
-        .select_related("unit")
-        .only("code", "name", "unit__level")
-    )
-    if granted is None:
-        return True, list(rows.order_by("unit__level", "name"))
-    rows = rows.filter(pk__in=with_descendants(set(granted)))
-    return False, sorted(rows, key=lambda a: (a.pk not in granted, a.unit.level, a.name))
-
-
 def _context(request) -> dict:
     """The scope asked for and what the picker shows; PermissionDenied when not allowed."""
     if not policy.can_somewhere(request.user, Action.INDEX_VIEW):
         raise PermissionDenied(policy.DENIED_MESSAGES[Action.INDEX_VIEW])
-    province_wide, agencies = _agencies(request.user)
+    province_wide, agencies = selectors.choosable_agencies(request.user, Action.INDEX_VIEW)
     code = (request.GET.get("co_quan") or "").strip()[:40]
     if code:
         agency = next((a for a in agencies if a.code == code), None)
@@ -95,7 +80,7 @@ def index_page(request):
 def _indicator(code: str) -> index.Indicator:
     indicator = index.BY_CODE.get(code)
     if indicator is None:
-        raise Http404("Không có chỉ số này.")
+        raise Http404(_("Không có chỉ số này."))
     return indicator
 
 
@@ -120,7 +105,7 @@ def items_page(request, code: str):
             "page": page,
             "rows": rows,
             "shown": shown,
-            "filters": [("", "Tất cả"), ("co", "Được tính"), ("khong", "Không được tính")],
+            "filters": [("", _("Tất cả")), ("co", _("Được tính")), ("khong", _("Không được tính"))],
             "no_data": index.NO_DATA,
             "page_query": urlencode([(k, v) for k, v in request.GET.items() if k != "trang"][:20]),
         }

@@ -29,6 +29,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tthc.catalog.models import Procedure, ProcedureAgency
 from tthc.catalog.models import Status as ProcedureStatus
@@ -78,20 +79,25 @@ def period_choices(now: date | None = None) -> dict[str, list[Choice]]:
     now = now or today()
     years, quarters, months = [], [], []
     for year in (now.year, now.year - 1):
-        label = f"Năm {year}" + (" (đến nay)" if year == now.year else "")
+        if year == now.year:
+            label = gettext("Năm %(year)s (đến nay)") % {"year": year}
+        else:
+            label = gettext("Năm %(year)s") % {"year": year}
         years.append(Choice(str(year), label, _clip(date(year, 1, 1), date(year, 12, 31), now)))
         for q in range(4, 0, -1):
             start = date(year, 3 * q - 2, 1)
             if start > now:
                 continue
             period = _clip(start, _month_end(year, 3 * q), now)
-            quarters.append(Choice(f"{year}-q{q}", f"Quý {q}/{year}", period))
+            label = gettext("Quý %(quarter)s/%(year)s") % {"quarter": q, "year": year}
+            quarters.append(Choice(f"{year}-q{q}", label, period))
     year, month = now.year, now.month
     for _ in range(24):
         period = _clip(date(year, month, 1), _month_end(year, month), now)
-        months.append(Choice(f"{year}-{month:02d}", f"Tháng {month}/{year}", period))
+        label = gettext("Tháng %(month)s/%(year)s") % {"month": month, "year": year}
+        months.append(Choice(f"{year}-{month:02d}", label, period))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return {"Năm": years, "Quý": quarters, "Tháng": months}
+    return {gettext("Năm"): years, gettext("Quý"): quarters, gettext("Tháng"): months}
 
 
 def parse_period(value: str | None, now: date | None = None) -> Choice:
@@ -102,7 +108,7 @@ def parse_period(value: str | None, now: date | None = None) -> Choice:
 
 
 def last_months(count: int = 12, now: date | None = None) -> list[Choice]:
-    return list(reversed(period_choices(now)["Tháng"][:count]))
+    return list(reversed(period_choices(now)[gettext("Tháng")][:count]))
 
 
 # --------------------------------------------------------------------------- the table
@@ -396,7 +402,7 @@ def group_chart(group: index.GroupResult) -> dict:
                 "label": (
                     f"{vn(r.figure.points)}/{r.indicator.max_points}"
                     if r.figure.available
-                    else "không có dữ liệu"
+                    else str(index.NO_DATA)
                 ),
             }
         )

@@ -26,7 +26,7 @@ def _row(r) -> dict:
     if figure.rate is None:
         rate = _("không phát sinh")
     elif indicator.unit == "days":
-        rate = f"{public.vn(figure.rate)} ngày"
+        rate = _("%(days)s ngày") % {"days": public.vn(figure.rate)}
     else:
         rate = f"{public.vn(figure.rate)} %"
     points = public.vn(figure.points) if figure.points is not None else ""

@@ -13,11 +13,13 @@ import threading
 import time
 
 from django.conf import settings
+from django.db import close_old_connections
 from django.utils import timezone
 
 from tthc.core.text import fold
 from tthc.metrics import visitors
-from tthc.metrics.store import MemoryStore, StoreUnavailable, get_store
+from tthc.metrics.services import flush_visits
+from tthc.metrics.store import MemoryStore, StoreUnavailable, get_store, is_current
 
 logger = logging.getLogger(__name__)
 
@@ -112,14 +114,9 @@ def _flush_interval() -> float:
 
 def _flush_forever(store: MemoryStore, interval: float) -> None:
     """Flush `store` every `interval` seconds for as long as it is the process's store."""
-    from django.db import close_old_connections
-
-    from tthc.metrics import store as store_module
-    from tthc.metrics.services import flush_visits
-
     while True:
         time.sleep(interval)
-        if store_module._store is not store:
+        if not is_current(store):
             return
         try:
             close_old_connections()
@@ -156,12 +153,10 @@ def _ensure_memory_flusher(store: MemoryStore) -> None:
 def on_site_searched(
     sender, *, request, query, result_count, first_page: bool | None = None, **kwargs
 ) -> None:
-    """Receiver of the search signals of the apps below (`tthc.content.signals.site_searched`,
+    """Receiver of the search signals of the apps below (`tthc.core.signals.site_searched`,
     `tthc.catalog.signals.procedure_searched` when it exists): one count per search, on its
-    first page of results (`first_page`, else no `trang`/`page` parameter beyond 1)."""
+    first page of results (`first_page`, else no `trang` parameter beyond 1)."""
     if first_page is None:
-        first_page = all(
-            str(request.GET.get(name, "") or "1").strip() == "1" for name in ("trang", "page")
-        )
+        first_page = str(request.GET.get("trang", "") or "1").strip() == "1"
     if first_page:
         record_search(request, query, result_count)

@@ -24,6 +24,7 @@ from datetime import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from tthc.core.spreadsheets import workbook_bytes
 from tthc.dossiers.models import Channel
 from tthc.dossiers.transitions import Action as DossierAction
 from tthc.metrics.index import Period, Scope, fact_scope, pending_within_time, touching
@@ -281,8 +282,6 @@ def xlsx(report: Report, *, issued_on=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
-
-    from tthc.core.spreadsheets import workbook_bytes
 
     issued_on = issued_on or timezone.localdate()
     book = Workbook()

@@ -14,17 +14,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tthc.core.dates import parse_date
 from tthc.core.errors import PermissionDenied
-from tthc.dossiers.routing import with_descendants
-from tthc.metrics import report06
+from tthc.metrics import report06, selectors
 from tthc.metrics.index import Period
 from tthc.org import policy
 from tthc.org.models import Agency
 from tthc.org.policy import Action
 
-KINDS = [("thang", "Tháng"), ("quy", "Quý"), ("nam", "Năm"), ("khoang", "Từ ngày … đến ngày")]
+KINDS = [
+    ("thang", _lazy("Tháng")),
+    ("quy", _lazy("Quý")),
+    ("nam", _lazy("Năm")),
+    ("khoang", _lazy("Từ ngày … đến ngày")),
+]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -69,9 +75,9 @@ def choose_period(params, today: date | None = None) -> Choice:
         start = parse_date(params.get("tu"))
         end = parse_date(params.get("den"))
         if start is None or end is None:
-            error = "Nhập ngày bắt đầu và ngày kết thúc theo dạng dd/mm/yyyy."
+            error = _("Nhập ngày bắt đầu và ngày kết thúc theo dạng dd/mm/yyyy.")
         elif start > end:
-            error = "Ngày bắt đầu phải trước hoặc trùng ngày kết thúc."
+            error = _("Ngày bắt đầu phải trước hoặc trùng ngày kết thúc.")
         if error:
             start, end = previous.replace(day=1), previous
     else:
@@ -80,22 +86,11 @@ def choose_period(params, today: date | None = None) -> Choice:
     return Choice(kind, year, month, quarter, start, end, error)
 
 
-def _agencies(user) -> tuple[bool, list[Agency]]:
-    """Whether the user may report on the whole province, and the agencies they may choose:
-    every agency, or those where the user holds the grant (first) and those below them."""
-    granted = policy.granted_agencies(user, Action.REPORT_VIEW)
-    rows = Agency.objects.filter(is_active=True).select_related("unit")
-    if granted is None:
-        return True, list(rows.order_by("unit__level", "name"))
-    rows = rows.filter(pk__in=with_descendants(set(granted)))
-    return False, sorted(rows, key=lambda a: (a.pk not in granted, a.unit.level, a.name))
-
-
 def _scope(request) -> tuple[Agency | None, bool, list[Agency]]:
     """The agency of the report (None: the province), or PermissionDenied."""
     if not policy.can_somewhere(request.user, Action.REPORT_VIEW):
         raise PermissionDenied(policy.DENIED_MESSAGES[Action.REPORT_VIEW])
-    province_wide, agencies = _agencies(request.user)
+    province_wide, agencies = selectors.choosable_agencies(request.user, Action.REPORT_VIEW)
     code = (request.GET.get("co_quan") or "").strip()[:40]
     if not code:
         if province_wide:
@@ -150,7 +145,7 @@ def report_page(request):
 @login_required
 def report_xlsx(request):
     try:
-        agency, _, _ = _scope(request)
+        agency = _scope(request)[0]
     except PermissionDenied as exc:
         return _denied(request, exc)
     report = report06.build(choose_period(request.GET).period, agency)

@@ -18,9 +18,14 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from tthc.core.models import User
+from tthc.dossiers.routing import with_descendants
 from tthc.metrics import visitors
 from tthc.metrics.models import DailyPageViews, DailySearch, DailyVisits
 from tthc.metrics.store import Live, StoreUnavailable, get_store
+from tthc.org import policy
+from tthc.org.models import Agency
+from tthc.org.policy import Action
 
 DB_CACHE_SECONDS = 60
 MAX_RANGE_DAYS = 366
@@ -203,3 +208,15 @@ def zero_result_searches(start: date, end: date) -> QuerySet:
         .annotate(zero=Sum("zero_results"), total=Sum("searches"))
         .order_by("-zero", "query")
     )
+
+
+def choosable_agencies(user: User, action: Action) -> tuple[bool, list[Agency]]:
+    """Whether `user` may see the whole province for `action` (the index, report 06), and the
+    agencies they may choose: every active agency, or those where they hold the grant (first)
+    and those below them."""
+    granted = policy.granted_agencies(user, action)
+    rows = Agency.objects.filter(is_active=True).select_related("unit")
+    if granted is None:
+        return True, list(rows.order_by("unit__level", "name"))
+    rows = rows.filter(pk__in=with_descendants(set(granted)))
+    return False, sorted(rows, key=lambda a: (a.pk not in granted, a.unit.level, a.name))

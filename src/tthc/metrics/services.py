@@ -95,7 +95,7 @@ def _add_searches(row: DailySearch, delta: list[int]) -> None:
     row.zero_results += delta[1]
 
 
-def apply_batch(batch: Batch) -> bool:
+def apply_batch(*, batch: Batch) -> bool:
     """Add one drained batch to the database, once. False when it was already applied."""
     with transaction.atomic():
         _, created = FlushBatch.objects.get_or_create(id=batch.id)
@@ -130,7 +130,7 @@ def flush_visits(*, store: VisitStore | None = None) -> FlushResult:
         batch = store.begin_drain()
         if batch is None:
             return FlushResult()
-        applied = apply_batch(batch)
+        applied = apply_batch(batch=batch)
         store.finish_drain(batch.id)
     _prune(timezone.localdate())
     return FlushResult(

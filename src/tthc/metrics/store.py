@@ -509,6 +509,11 @@ def get_store() -> VisitStore:
     return _store
 
 
+def is_current(store: VisitStore) -> bool:
+    """Whether `store` is still the process's store (not replaced by `get_store` or reset)."""
+    return _store is store
+
+
 def reset_store() -> None:
     """Forget the process's store object (tests; a new one is made on next use)."""
     global _store, _store_config

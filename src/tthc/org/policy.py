@@ -2,13 +2,19 @@
 
 Each action lists the roles that grant it and whether the grant is province-wide or limited to
 the agency where the role is held (and the agencies below it). Superusers may do everything.
-Views and API handlers call `can()` / `require()`; nothing else checks roles.
+Views and API handlers call `can()` / `require()`; nothing else checks roles. A state machine
+(dossiers, feedback) states which policy action each of its actions needs in an `ActionRules`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Generic, TypeVar
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from tthc.core.errors import PermissionDenied
 from tthc.org.models import Agency, Membership, Role
@@ -184,45 +190,60 @@ RULES: dict[Action, tuple[Grant, ...]] = {
     ),
 }
 
-DENIED_MESSAGES: dict[Action, str] = {
-    Action.CATALOG_IMPORT: "Bạn không có quyền nhập dữ liệu thủ tục hành chính.",
-    Action.CATALOG_EDIT: "Bạn không có quyền sửa thủ tục hành chính.",
-    Action.CATALOG_PUBLISH: "Chỉ cán bộ kiểm soát TTHC được ghi nhận quyết định công bố.",
-    Action.CATALOG_EXPORT: "Bạn không có quyền xuất dữ liệu thủ tục hành chính.",
-    Action.CATALOG_VIEW_INTERNAL: "Bạn không có quyền xem thông tin nội bộ của danh mục.",
-    Action.ORG_MANAGE_UNITS: "Chỉ quản trị hệ thống được quản lý đơn vị hành chính.",
-    Action.ORG_MANAGE_AGENCY: "Bạn không có quyền quản lý thông tin cơ quan này.",
-    Action.ORG_MANAGE_STAFF: "Bạn không có quyền quản lý cán bộ của cơ quan này.",
-    Action.CALENDAR_MANAGE: "Bạn không có quyền điều chỉnh lịch làm việc.",
-    Action.DOSSIER_RECEIVE: "Chỉ công chức tiếp nhận của cơ quan tiếp nhận hồ sơ được thực hiện "
-    "thao tác này.",
-    Action.DOSSIER_PROCESS: "Chỉ cán bộ của cơ quan đang chịu trách nhiệm xử lý hồ sơ được thực "
-    "hiện thao tác này.",
-    Action.DOSSIER_VIEW: "Bạn không có quyền xem hồ sơ này.",
-    Action.DOSSIER_ASSIGN: "Chỉ lãnh đạo cơ quan đang chịu trách nhiệm xử lý hồ sơ được giao hồ "
-    "sơ cho chuyên viên.",
-    Action.FEEDBACK_RECEIVE: "Bạn không có quyền tiếp nhận phản ánh, kiến nghị này.",
-    Action.FEEDBACK_PROCESS: "Chỉ cán bộ của cơ quan đang xử lý phản ánh, kiến nghị được thực "
-    "hiện thao tác này.",
-    Action.FEEDBACK_APPROVE: "Chỉ lãnh đạo cơ quan xử lý hoặc cán bộ kiểm soát TTHC được duyệt và "
-    "công khai câu trả lời.",
-    Action.FEEDBACK_VIEW: "Bạn không có quyền xem phản ánh, kiến nghị này.",
-    Action.FEEDBACK_REPORT: "Bạn không có quyền xem số liệu phản ánh, kiến nghị.",
-    Action.AUDIT_VIEW: "Chỉ quản trị hệ thống được xem nhật ký thay đổi và truy cập dữ liệu cá "
-    "nhân.",
-    Action.SIMPLIFICATION_EDIT: "Bạn không có quyền lập, sửa phương án đơn giản hóa và chi phí "
-    "tuân thủ này.",
-    Action.SIMPLIFICATION_APPROVE: "Chỉ cán bộ kiểm soát TTHC được ghi nhận phê duyệt, thực thi "
-    "và kiểm tra phương án đơn giản hóa.",
-    Action.CONTENT_EDIT: "Chỉ biên tập viên được viết, duyệt tin bài trên cổng thông tin.",
-    Action.PLAN_MANAGE: "Chỉ cán bộ kiểm soát TTHC được lập kế hoạch và giao nhiệm vụ.",
-    Action.PLAN_VIEW: "Bạn không có quyền xem nhiệm vụ này của kế hoạch.",
-    Action.PLAN_REPORT: "Chỉ cơ quan được giao nhiệm vụ được báo cáo kết quả thực hiện nhiệm vụ này.",
-    Action.VISITS_VIEW: "Bạn không có quyền xem thống kê truy cập.",
-    Action.REPORT_VIEW: "Chỉ cán bộ kiểm soát TTHC và lãnh đạo cơ quan được xem báo cáo tình "
-    "hình, kết quả giải quyết TTHC (của cơ quan mình).",
-    Action.INDEX_VIEW: "Chỉ cán bộ kiểm soát TTHC và lãnh đạo cơ quan được xem chi tiết chỉ số "
-    "phục vụ người dân, doanh nghiệp (của cơ quan mình).",
+DENIED_MESSAGES: dict[Action, str | Promise] = {
+    Action.CATALOG_IMPORT: _("Bạn không có quyền nhập dữ liệu thủ tục hành chính."),
+    Action.CATALOG_EDIT: _("Bạn không có quyền sửa thủ tục hành chính."),
+    Action.CATALOG_PUBLISH: _("Chỉ cán bộ kiểm soát TTHC được ghi nhận quyết định công bố."),
+    Action.CATALOG_EXPORT: _("Bạn không có quyền xuất dữ liệu thủ tục hành chính."),
+    Action.CATALOG_VIEW_INTERNAL: _("Bạn không có quyền xem thông tin nội bộ của danh mục."),
+    Action.ORG_MANAGE_UNITS: _("Chỉ quản trị hệ thống được quản lý đơn vị hành chính."),
+    Action.ORG_MANAGE_AGENCY: _("Bạn không có quyền quản lý thông tin cơ quan này."),
+    Action.ORG_MANAGE_STAFF: _("Bạn không có quyền quản lý cán bộ của cơ quan này."),
+    Action.CALENDAR_MANAGE: _("Bạn không có quyền điều chỉnh lịch làm việc."),
+    Action.DOSSIER_RECEIVE: _(
+        "Chỉ công chức tiếp nhận của cơ quan tiếp nhận hồ sơ được thực hiện thao tác này."
+    ),
+    Action.DOSSIER_PROCESS: _(
+        "Chỉ cán bộ của cơ quan đang chịu trách nhiệm xử lý hồ sơ được thực hiện thao tác này."
+    ),
+    Action.DOSSIER_VIEW: _("Bạn không có quyền xem hồ sơ này."),
+    Action.DOSSIER_ASSIGN: _(
+        "Chỉ lãnh đạo cơ quan đang chịu trách nhiệm xử lý hồ sơ được giao hồ sơ cho chuyên viên."
+    ),
+    Action.FEEDBACK_RECEIVE: _("Bạn không có quyền tiếp nhận phản ánh, kiến nghị này."),
+    Action.FEEDBACK_PROCESS: _(
+        "Chỉ cán bộ của cơ quan đang xử lý phản ánh, kiến nghị được thực hiện thao tác này."
+    ),
+    Action.FEEDBACK_APPROVE: _(
+        "Chỉ lãnh đạo cơ quan xử lý hoặc cán bộ kiểm soát TTHC được duyệt và công khai câu trả lời."
+    ),
+    Action.FEEDBACK_VIEW: _("Bạn không có quyền xem phản ánh, kiến nghị này."),
+    Action.FEEDBACK_REPORT: _("Bạn không có quyền xem số liệu phản ánh, kiến nghị."),
+    Action.AUDIT_VIEW: _(
+        "Chỉ quản trị hệ thống được xem nhật ký thay đổi và truy cập dữ liệu cá nhân."
+    ),
+    Action.SIMPLIFICATION_EDIT: _(
+        "Bạn không có quyền lập, sửa phương án đơn giản hóa và chi phí tuân thủ này."
+    ),
+    Action.SIMPLIFICATION_APPROVE: _(
+        "Chỉ cán bộ kiểm soát TTHC được ghi nhận phê duyệt, thực thi "
+        "và kiểm tra phương án đơn giản hóa."
+    ),
+    Action.CONTENT_EDIT: _("Chỉ biên tập viên được viết, duyệt tin bài trên cổng thông tin."),
+    Action.PLAN_MANAGE: _("Chỉ cán bộ kiểm soát TTHC được lập kế hoạch và giao nhiệm vụ."),
+    Action.PLAN_VIEW: _("Bạn không có quyền xem nhiệm vụ này của kế hoạch."),
+    Action.PLAN_REPORT: _(
+        "Chỉ cơ quan được giao nhiệm vụ được báo cáo kết quả thực hiện nhiệm vụ này."
+    ),
+    Action.VISITS_VIEW: _("Bạn không có quyền xem thống kê truy cập."),
+    Action.REPORT_VIEW: _(
+        "Chỉ cán bộ kiểm soát TTHC và lãnh đạo cơ quan được xem báo cáo tình "
+        "hình, kết quả giải quyết TTHC (của cơ quan mình)."
+    ),
+    Action.INDEX_VIEW: _(
+        "Chỉ cán bộ kiểm soát TTHC và lãnh đạo cơ quan được xem chi tiết chỉ số "
+        "phục vụ người dân, doanh nghiệp (của cơ quan mình)."
+    ),
 }
 
 
@@ -269,7 +290,43 @@ def can_somewhere(user, action: Action) -> bool:
 
 def require(user, action: Action, agency: Agency | None = None) -> None:
     if not can(user, action, agency):
-        raise PermissionDenied(DENIED_MESSAGES[action])
+        raise PermissionDenied(str(DENIED_MESSAGES[action]))
+
+
+T = TypeVar("T")
+AgencyOf = Callable[[T], Agency | None]
+
+
+class ActionRules(Generic[T]):
+    """Who may perform each action of a state machine on one of its objects.
+
+    `permissions` maps each action either to one policy action, checked with `can` on
+    `agency(obj)`, or to (policy action, where) pairs, any one of which suffices, each checked on
+    `agency[where](obj)` (e.g. a dossier's receiving or currently responsible agency). A refusal
+    says the denied message of the last policy action listed.
+    """
+
+    def __init__(
+        self,
+        permissions: Mapping[Hashable, Action | Sequence[tuple[Action, str]]],
+        *,
+        agency: AgencyOf[T] | Mapping[str, AgencyOf[T]],
+    ):
+        self._grants: dict[Hashable, tuple[tuple[Action, AgencyOf[T]], ...]] = {}
+        for action, grants in permissions.items():
+            if isinstance(grants, Action):
+                self._grants[action] = ((grants, agency),)
+            else:
+                self._grants[action] = tuple((policy, agency[where]) for policy, where in grants)
+
+    def allows(self, user, obj: T, action: Hashable) -> bool:
+        """True when one of the action's grants holds for `user` on `obj`."""
+        return any(can(user, policy, agency_of(obj)) for policy, agency_of in self._grants[action])
+
+    def check(self, user, obj: T, action: Hashable) -> None:
+        """Raise PermissionDenied (the policy's message) unless `allows`."""
+        if not self.allows(user, obj, action):
+            raise PermissionDenied(str(DENIED_MESSAGES[self._grants[action][-1][0]]))
 
 
 def _memberships(user) -> list[Membership]:

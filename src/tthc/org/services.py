@@ -24,7 +24,7 @@ def _short_name(name: str, province_name: str) -> str:
 
 
 @transaction.atomic
-def load_province(data: dict[str, Any]) -> dict[str, int]:
+def load_province(*, data: dict[str, Any]) -> dict[str, int]:
     """Create or update a province's units and agencies from a province file
     (see src/tthc/org/data/README.md). Idempotent: running it again changes nothing."""
     try:

@@ -3,8 +3,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from tthc.org import home
-from tthc.org.models import Membership
+from tthc.org import home, selectors
 from tthc.org.policy import Action, can_somewhere
 
 # What a staff member may open from the staff home: (label, description, URL name, action).
@@ -121,9 +120,7 @@ def staff_home(request):
             tools.append({"label": label, "description": description, "url": reverse(url_name)})
         except NoReverseMatch:  # an optional app is not installed
             continue
-    memberships = (
-        Membership.objects.filter(user=request.user).select_related("agency").order_by("role")
-    )
+    memberships = selectors.memberships_of(request.user)
     return render(
         request,
         "org/staff_home.html",

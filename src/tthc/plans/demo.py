@@ -276,7 +276,7 @@ def build_plan_demo() -> dict:
                 # Reports are dated before the due date (done ones on time), never in the future.
                 day = min(task.due_on - timedelta(days=10 * (len(reports) - n + 1)), today)
                 at = min(timezone.make_aware(datetime.combine(day, time(9, 30))), now)
-                services._record_report(
+                services.submit_report(
                     user=users[username],
                     task=task,
                     percent=percent,

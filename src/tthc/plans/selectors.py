@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from tthc.org.models import Agency
 from tthc.org.policy import Action, can, granted_agencies
@@ -47,11 +48,11 @@ DUE_SOON = "due_soon"
 DONE = "done"
 OVERDUE = "overdue"
 STATUS_LABELS = {
-    NOT_STARTED: "Chưa thực hiện",
-    IN_PROGRESS: "Đang thực hiện",
-    DUE_SOON: "Sắp đến hạn",
-    DONE: "Hoàn thành",
-    OVERDUE: "Quá hạn",
+    NOT_STARTED: gettext_lazy("Chưa thực hiện"),
+    IN_PROGRESS: gettext_lazy("Đang thực hiện"),
+    DUE_SOON: gettext_lazy("Sắp đến hạn"),
+    DONE: gettext_lazy("Hoàn thành"),
+    OVERDUE: gettext_lazy("Quá hạn"),
 }
 
 
@@ -135,6 +136,29 @@ def plan_for(user, pk: int) -> CommunicationPlan | None:
     return plans_for(user).filter(pk=pk).first()
 
 
+def plan_content(plan: CommunicationPlan, pk: int | None) -> PlanContent | None:
+    """One content (section) of `plan`, or None for another plan's or an unknown one."""
+    return plan.contents.filter(pk=pk).first() if pk else None
+
+
+def agency(pk: int) -> Agency | None:
+    return Agency.objects.filter(pk=pk).first()
+
+
+def agencies_by_ids(ids: list[int]) -> list[Agency]:
+    return list(Agency.objects.filter(pk__in=ids)) if ids else []
+
+
+def active_agencies() -> QuerySet[Agency]:
+    """The agencies a task may be given to (the task form's choices)."""
+    return Agency.objects.filter(is_active=True).order_by("name")
+
+
+def evidence_file(pk: int) -> EvidenceFile | None:
+    """An evidence file with its report (whose task decides who may download it)."""
+    return EvidenceFile.objects.select_related("report").filter(pk=pk).first()
+
+
 def default_plan(user) -> CommunicationPlan | None:
     """The plan the dashboard opens on: this year's issued plan, else the latest one seen."""
     plans = plans_for(user)
@@ -186,7 +210,7 @@ class TaskState:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def overdue(self) -> bool:
@@ -324,7 +348,7 @@ def dashboard(user, plan: CommunicationPlan, *, today: date | None = None) -> di
     """Completion by content and by lead agency, overdue tasks (with working days late) and
     tasks due soon, over the tasks of `plan` that `user` sees."""
     rows = task_list(user, plan=plan, today=today)
-    total = Group("all", "Toàn kế hoạch")
+    total = Group("all", gettext("Toàn kế hoạch"))
     by_content: dict[int, Group] = {}
     by_agency: dict[int, Group] = {}
     for state in rows:

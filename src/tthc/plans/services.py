@@ -19,12 +19,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tthc.core import uploads
 from tthc.core.errors import Conflict, PermissionDenied, ValidationError
+from tthc.core.models import User
 from tthc.org.models import Agency
 from tthc.org.policy import DENIED_MESSAGES, Action, can, require
 
@@ -60,13 +63,15 @@ def _text(value, *, field: str, label: str, max_length: int, required: bool = Fa
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(f"{label} phải là văn bản.", field=field)
+        raise ValidationError(_("%(label)s phải là văn bản.") % {"label": label}, field=field)
     value = _CONTROL.sub("", value).strip()
     if required and not value:
-        raise ValidationError(f"Nhập {label.lower()}.", field=field)
+        raise ValidationError(_("Nhập %(label)s.") % {"label": label.lower()}, field=field)
     if len(value) > max_length:
         raise ValidationError(
-            f"{label} dài quá {max_length:,} ký tự.".replace(",", "."), field=field
+            _("%(label)s dài quá %(count)s ký tự.")
+            % {"label": label, "count": f"{max_length:,}".replace(",", ".")},
+            field=field,
         )
     return value
 
@@ -74,7 +79,7 @@ def _text(value, *, field: str, label: str, max_length: int, required: bool = Fa
 def _date(value, *, field: str, label: str, required: bool = True) -> date | None:
     if value in (None, ""):
         if required:
-            raise ValidationError(f"Nhập {label.lower()}.", field=field)
+            raise ValidationError(_("Nhập %(label)s.") % {"label": label.lower()}, field=field)
         return None
     if isinstance(value, datetime):
         value = value.date()
@@ -87,22 +92,28 @@ def _date(value, *, field: str, label: str, required: bool = True) -> date | Non
                 return parse(text)
             except ValueError:
                 continue
-    raise ValidationError(f"{label} không hợp lệ (dạng ngày/tháng/năm).", field=field)
+    raise ValidationError(
+        _("%(label)s không hợp lệ (dạng ngày/tháng/năm).") % {"label": label}, field=field
+    )
 
 
 def _int(value, *, field: str, label: str, low: int, high: int) -> int:
     if isinstance(value, bool):
-        raise ValidationError(f"{label} phải là số nguyên.", field=field)
+        raise ValidationError(_("%(label)s phải là số nguyên.") % {"label": label}, field=field)
     if isinstance(value, int):
         number = value
     else:
         # ASCII digits only: `int()` would also take "1_0" (10) or Arabic-Indic digits.
         text = str(value if value is not None else "").strip()
         if not _INTEGER.match(text):
-            raise ValidationError(f"{label} phải là số nguyên.", field=field)
+            raise ValidationError(_("%(label)s phải là số nguyên.") % {"label": label}, field=field)
         number = int(text) if len(text) <= 12 else high + 1  # huge: out of range below
     if not low <= number <= high:
-        raise ValidationError(f"{label} phải từ {low} đến {high}.", field=field)
+        raise ValidationError(
+            _("%(label)s phải từ %(low)s đến %(high)s.")
+            % {"label": label, "low": low, "high": high},
+            field=field,
+        )
     return number
 
 
@@ -121,37 +132,39 @@ class PlanInput:
 
 
 def _plan_fields(data: PlanInput) -> dict:
-    year = _int(data.year, field="year", label="Năm", low=YEAR_RANGE[0], high=YEAR_RANGE[1])
+    year = _int(data.year, field="year", label=_("Năm"), low=YEAR_RANGE[0], high=YEAR_RANGE[1])
     decision_date = _date(
-        data.decision_date, field="decision_date", label="Ngày ban hành", required=False
+        data.decision_date, field="decision_date", label=_("Ngày ban hành"), required=False
     )
     if decision_date and abs(decision_date.year - year) > 1:
         raise ValidationError(
-            "Ngày ban hành phải thuộc năm của kế hoạch hoặc năm liền trước.",
+            _("Ngày ban hành phải thuộc năm của kế hoạch hoặc năm liền trước."),
             field="decision_date",
         )
     return {
         "year": year,
         "title": _text(
-            data.title, field="title", label="Tên kế hoạch", max_length=500, required=True
+            data.title, field="title", label=_("Tên kế hoạch"), max_length=500, required=True
         ),
         "decision_number": _text(
-            data.decision_number, field="decision_number", label="Số hiệu", max_length=80
+            data.decision_number, field="decision_number", label=_("Số hiệu"), max_length=80
         ),
         "decision_date": decision_date,
         "issuing_body": _text(
-            data.issuing_body, field="issuing_body", label="Cơ quan ban hành", max_length=300
+            data.issuing_body, field="issuing_body", label=_("Cơ quan ban hành"), max_length=300
         ),
         "objectives": _text(
-            data.objectives, field="objectives", label="Mục đích", max_length=MAX_TEXT
+            data.objectives, field="objectives", label=_("Mục đích"), max_length=MAX_TEXT
         ),
         "requirements": _text(
-            data.requirements, field="requirements", label="Yêu cầu", max_length=MAX_TEXT
+            data.requirements, field="requirements", label=_("Yêu cầu"), max_length=MAX_TEXT
         ),
     }
 
 
-def create_plan(*, user, data: PlanInput, with_default_contents: bool = True) -> CommunicationPlan:
+def create_plan(
+    *, user: User, data: PlanInput, with_default_contents: bool = True
+) -> CommunicationPlan:
     """A draft plan; by default with the four contents of DOMAIN §10 as its headings."""
     require(user, Action.PLAN_MANAGE)
     fields = _plan_fields(data)
@@ -173,7 +186,7 @@ def create_plan(*, user, data: PlanInput, with_default_contents: bool = True) ->
     return plan
 
 
-def update_plan(*, user, plan: CommunicationPlan, data: PlanInput) -> CommunicationPlan:
+def update_plan(*, user: User, plan: CommunicationPlan, data: PlanInput) -> CommunicationPlan:
     require(user, Action.PLAN_MANAGE)
     fields = _plan_fields(data)
     with transaction.atomic():
@@ -184,24 +197,24 @@ def update_plan(*, user, plan: CommunicationPlan, data: PlanInput) -> Communicat
     return current
 
 
-def issue_plan(*, user, plan: CommunicationPlan) -> CommunicationPlan:
+def issue_plan(*, user: User, plan: CommunicationPlan) -> CommunicationPlan:
     """Issue a draft: its tasks become visible to the agencies, which may then report."""
     require(user, Action.PLAN_MANAGE)
     with transaction.atomic():
         current = CommunicationPlan.objects.select_for_update().get(pk=plan.pk)
         if current.status == PlanStatus.ISSUED:
-            raise Conflict("Kế hoạch đã được ban hành.", code="already_issued")
+            raise Conflict(_("Kế hoạch đã được ban hành."), code="already_issued")
         if not current.decision_number:
             raise ValidationError(
-                "Nhập số hiệu văn bản ban hành kế hoạch trước khi ban hành.",
+                _("Nhập số hiệu văn bản ban hành kế hoạch trước khi ban hành."),
                 field="decision_number",
             )
         if not current.decision_date:
             raise ValidationError(
-                "Nhập ngày ban hành kế hoạch trước khi ban hành.", field="decision_date"
+                _("Nhập ngày ban hành kế hoạch trước khi ban hành."), field="decision_date"
             )
         if not current.tasks.exists():
-            raise ValidationError("Kế hoạch phải có ít nhất một nhiệm vụ.", field="tasks")
+            raise ValidationError(_("Kế hoạch phải có ít nhất một nhiệm vụ."), field="tasks")
         current.status = PlanStatus.ISSUED
         current.issued_at = timezone.now()
         current.save()
@@ -209,12 +222,12 @@ def issue_plan(*, user, plan: CommunicationPlan) -> CommunicationPlan:
 
 
 def add_content(
-    *, user, plan: CommunicationPlan, title: str, kind: str = ContentKind.OTHER
+    *, user: User, plan: CommunicationPlan, title: str, kind: str = ContentKind.OTHER
 ) -> PlanContent:
     require(user, Action.PLAN_MANAGE)
     if kind not in ContentKind.values:
-        raise ValidationError("Loại nội dung không hợp lệ.", field="kind")
-    title = _text(title, field="title", label="Tên nội dung", max_length=500, required=True)
+        raise ValidationError(_("Loại nội dung không hợp lệ."), field="kind")
+    title = _text(title, field="title", label=_("Tên nội dung"), max_length=500, required=True)
     with transaction.atomic():
         CommunicationPlan.objects.select_for_update().get(pk=plan.pk)
         last = plan.contents.order_by("-position").values_list("position", flat=True).first()
@@ -237,11 +250,12 @@ class TaskInput:
 
 def _task_fields(plan: CommunicationPlan, data: TaskInput) -> dict:
     if not isinstance(data.lead_agency, Agency):
-        raise ValidationError("Chọn cơ quan chủ trì.", field="lead_agency")
-    due_on = _date(data.due_on, field="due_on", label="Thời hạn hoàn thành")
+        raise ValidationError(_("Chọn cơ quan chủ trì."), field="lead_agency")
+    due_on = _date(data.due_on, field="due_on", label=_("Thời hạn hoàn thành"))
     if abs(due_on.year - plan.year) > 1:
         raise ValidationError(
-            f"Thời hạn phải trong năm {plan.year} (hoặc năm liền kề) của kế hoạch.",
+            _("Thời hạn phải trong năm %(year)s (hoặc năm liền kề) của kế hoạch.")
+            % {"year": plan.year},
             field="due_on",
         )
     target = data.indicator_target
@@ -252,26 +266,26 @@ def _task_fields(plan: CommunicationPlan, data: TaskInput) -> dict:
             target = Decimal(str(target).strip().replace(",", "."))
         except (InvalidOperation, ValueError):
             raise ValidationError(
-                "Chỉ tiêu (số) phải là một số.", field="indicator_target"
+                _("Chỉ tiêu (số) phải là một số."), field="indicator_target"
             ) from None
         if not target.is_finite() or target < 0 or target >= Decimal("1e10"):
             raise ValidationError(
-                "Chỉ tiêu (số) phải là số không âm, nhỏ hơn 10 tỷ.", field="indicator_target"
+                _("Chỉ tiêu (số) phải là số không âm, nhỏ hơn 10 tỷ."), field="indicator_target"
             )
         target = target.quantize(Decimal("0.01"))
     return {
         "title": _text(
-            data.title, field="title", label="Tên nhiệm vụ", max_length=500, required=True
+            data.title, field="title", label=_("Tên nhiệm vụ"), max_length=500, required=True
         ),
         "description": _text(
-            data.description, field="description", label="Nội dung", max_length=MAX_TEXT
+            data.description, field="description", label=_("Nội dung"), max_length=MAX_TEXT
         ),
         "lead_agency": data.lead_agency,
         "due_on": due_on,
         "expected_output": _text(
-            data.expected_output, field="expected_output", label="Sản phẩm", max_length=500
+            data.expected_output, field="expected_output", label=_("Sản phẩm"), max_length=500
         ),
-        "indicator": _text(data.indicator, field="indicator", label="Chỉ tiêu", max_length=500),
+        "indicator": _text(data.indicator, field="indicator", label=_("Chỉ tiêu"), max_length=500),
         "indicator_target": target,
     }
 
@@ -279,11 +293,11 @@ def _task_fields(plan: CommunicationPlan, data: TaskInput) -> dict:
 def _supporting(data: TaskInput) -> list[Agency]:
     agencies = list(data.supporting_agencies or ())
     if any(not isinstance(a, Agency) for a in agencies):
-        raise ValidationError("Cơ quan phối hợp không hợp lệ.", field="supporting_agencies")
+        raise ValidationError(_("Cơ quan phối hợp không hợp lệ."), field="supporting_agencies")
     return [a for a in agencies if a.pk != data.lead_agency.pk]
 
 
-def add_task(*, user, content: PlanContent, data: TaskInput) -> PlanTask:
+def add_task(*, user: User, content: PlanContent, data: TaskInput) -> PlanTask:
     require(user, Action.PLAN_MANAGE)
     plan = content.plan
     fields = _task_fields(plan, data)
@@ -298,7 +312,7 @@ def add_task(*, user, content: PlanContent, data: TaskInput) -> PlanTask:
     return task
 
 
-def update_task(*, user, task: PlanTask, data: TaskInput) -> PlanTask:
+def update_task(*, user: User, task: PlanTask, data: TaskInput) -> PlanTask:
     """Change a task (a new due date re-arms its reminders)."""
     require(user, Action.PLAN_MANAGE)
     fields = _task_fields(task.plan, data)
@@ -321,9 +335,11 @@ class LinkInput:
     title: str = ""
 
 
-def period_bounds(kind: str, year: int, start=None, end=None) -> tuple[date, date]:
+def _period_bounds(
+    kind: str, year: int, start: date | str | None, end: date | str | None
+) -> tuple[date, date]:
     if kind not in PeriodKind.values:
-        raise ValidationError("Chọn kỳ báo cáo.", field="period_kind")
+        raise ValidationError(_("Chọn kỳ báo cáo."), field="period_kind")
     fixed = {
         PeriodKind.Q1: ((1, 1), (3, 31)),
         PeriodKind.Q2: ((4, 1), (6, 30)),
@@ -336,24 +352,27 @@ def period_bounds(kind: str, year: int, start=None, end=None) -> tuple[date, dat
     if kind in fixed:
         (m1, d1), (m2, d2) = fixed[kind]
         return date(year, m1, d1), date(year, m2, d2)
-    first = _date(start, field="period_start", label="Ngày bắt đầu kỳ báo cáo")
-    last = _date(end, field="period_end", label="Ngày kết thúc kỳ báo cáo")
+    first = _date(start, field="period_start", label=_("Ngày bắt đầu kỳ báo cáo"))
+    last = _date(end, field="period_end", label=_("Ngày kết thúc kỳ báo cáo"))
     if last < first:
-        raise ValidationError("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.", field="period_end")
+        raise ValidationError(
+            _("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu."), field="period_end"
+        )
     if first.year < year - 1 or last.year > year + 1:
         raise ValidationError(
-            f"Kỳ báo cáo phải nằm trong năm {year} của kế hoạch (hoặc năm liền kề).",
+            _("Kỳ báo cáo phải nằm trong năm %(year)s của kế hoạch (hoặc năm liền kề).")
+            % {"year": year},
             field="period_start",
         )
     return first, last
 
 
-def clean_link(link: LinkInput, index: int) -> tuple[str, str]:
+def _clean_link(link: LinkInput, index: int) -> tuple[str, str]:
     field = f"link_{index}"
-    url = _text(link.url, field=field, label="Địa chỉ liên kết", max_length=500)
-    title = _text(link.title, field=field, label="Tiêu đề liên kết", max_length=300)
+    url = _text(link.url, field=field, label=_("Địa chỉ liên kết"), max_length=500)
+    title = _text(link.title, field=field, label=_("Tiêu đề liên kết"), max_length=300)
     if not url:
-        raise ValidationError("Nhập địa chỉ của bài viết minh chứng.", field=field)
+        raise ValidationError(_("Nhập địa chỉ của bài viết minh chứng."), field=field)
     if url.startswith("/"):
         ok = bool(_PATH.match(url))
     else:
@@ -364,8 +383,11 @@ def clean_link(link: LinkInput, index: int) -> tuple[str, str]:
             ok = False
     if not ok:
         raise ValidationError(
-            f"Liên kết “{url[:80]}” không hợp lệ: chỉ nhận địa chỉ http://, https:// hoặc đường "
-            "dẫn trong cổng bắt đầu bằng “/” (ví dụ /tin-tuc/bai-viet/).",
+            _(
+                "Liên kết “%(url)s” không hợp lệ: chỉ nhận địa chỉ http://, https:// hoặc đường "
+                "dẫn trong cổng bắt đầu bằng “/” (ví dụ /tin-tuc/bai-viet/)."
+            )
+            % {"url": url[:80]},
             field=field,
         )
     return url, title or url
@@ -377,8 +399,11 @@ def _reporting_agency(user, task: PlanTask, agency: Agency | None) -> Agency:
     if agency is not None:
         if agency.pk not in assigned:
             raise PermissionDenied(
-                f"{agency.name} không chủ trì hoặc phối hợp thực hiện nhiệm vụ này nên không "
-                "báo cáo được."
+                _(
+                    "%(agency)s không chủ trì hoặc phối hợp thực hiện nhiệm vụ này nên không "
+                    "báo cáo được."
+                )
+                % {"agency": agency.name}
             )
         if not can(user, Action.PLAN_REPORT, agency):
             raise PermissionDenied(DENIED_MESSAGES[Action.PLAN_REPORT])
@@ -391,7 +416,7 @@ def _reporting_agency(user, task: PlanTask, agency: Agency | None) -> Agency:
 
 def submit_report(
     *,
-    user,
+    user: User,
     task: PlanTask,
     percent: int | str,
     text: str,
@@ -401,63 +426,39 @@ def submit_report(
     agency: Agency | None = None,
     decrease_reason: str = "",
     links: list[LinkInput] | tuple = (),
-    files: list | tuple = (),
+    files: list[UploadedFile] | tuple = (),
     submission_key: str = "",
+    reported_at: datetime | None = None,
 ) -> TaskReport:
-    """Record an agency's progress report on `task` (see the module's docstring)."""
-    return _record_report(
-        user=user,
-        task=task,
-        percent=percent,
-        text=text,
-        period_kind=period_kind,
-        period_start=period_start,
-        period_end=period_end,
-        agency=agency,
-        decrease_reason=decrease_reason,
-        links=links,
-        files=files,
-        submission_key=submission_key,
-        reported_at=None,
-    )
-
-
-def _record_report(
-    *,
-    user,
-    task,
-    percent,
-    text,
-    period_kind,
-    period_start,
-    period_end,
-    agency,
-    decrease_reason,
-    links,
-    files,
-    submission_key,
-    reported_at: datetime | None,
-) -> TaskReport:
+    """Record an agency's progress report on `task` (see the module's docstring).
+    `reported_at` (default: now) dates a report made earlier, as the demo's history does."""
     if not task.plan.is_issued:
         raise Conflict(
-            "Kế hoạch chưa được ban hành: chưa báo cáo được nhiệm vụ.", code="plan_not_issued"
+            _("Kế hoạch chưa được ban hành: chưa báo cáo được nhiệm vụ."), code="plan_not_issued"
         )
     agency = _reporting_agency(user, task, agency)
-    percent = _int(percent, field="percent", label="Tỷ lệ hoàn thành (%)", low=0, high=100)
-    text = _text(text, field="text", label="Kết quả thực hiện", max_length=MAX_TEXT, required=True)
-    decrease_reason = _text(
-        decrease_reason, field="decrease_reason", label="Lý do điều chỉnh giảm", max_length=1000
+    percent = _int(percent, field="percent", label=_("Tỷ lệ hoàn thành (%)"), low=0, high=100)
+    text = _text(
+        text, field="text", label=_("Kết quả thực hiện"), max_length=MAX_TEXT, required=True
     )
-    start, end = period_bounds(period_kind, task.plan.year, period_start, period_end)
+    decrease_reason = _text(
+        decrease_reason, field="decrease_reason", label=_("Lý do điều chỉnh giảm"), max_length=1000
+    )
+    start, end = _period_bounds(period_kind, task.plan.year, period_start, period_end)
     links = list(links or ())
     if len(links) > MAX_LINKS:
-        raise ValidationError(f"Tối đa {MAX_LINKS} liên kết minh chứng.", field="links")
-    cleaned_links = [clean_link(link, n) for n, link in enumerate(links)]
+        raise ValidationError(
+            _("Tối đa %(count)s liên kết minh chứng.") % {"count": MAX_LINKS}, field="links"
+        )
+    cleaned_links = [_clean_link(link, n) for n, link in enumerate(links)]
     files = [f for f in (files or ()) if f]
     if len(files) > MAX_FILES:
-        raise ValidationError(f"Tối đa {MAX_FILES} tệp minh chứng mỗi lần báo cáo.", field="files")
+        raise ValidationError(
+            _("Tối đa %(count)s tệp minh chứng mỗi lần báo cáo.") % {"count": MAX_FILES},
+            field="files",
+        )
     checked = [uploads.check(f, field="files") for f in files]
-    key = _text(submission_key, field="submission_key", label="Mã gửi", max_length=64)
+    key = _text(submission_key, field="submission_key", label=_("Mã gửi"), max_length=64)
     now = reported_at or timezone.now()
     stored: list[str] = []
     try:
@@ -468,8 +469,11 @@ def _record_report(
                 return existing
             if percent < current.percent_done and not decrease_reason:
                 raise ValidationError(
-                    f"Tỷ lệ hoàn thành giảm từ {current.percent_done}% xuống {percent}%: nhập lý "
-                    "do điều chỉnh giảm.",
+                    _(
+                        "Tỷ lệ hoàn thành giảm từ %(before)s%% xuống %(after)s%%: nhập lý do điều "
+                        "chỉnh giảm."
+                    )
+                    % {"before": current.percent_done, "after": percent},
                     field="decrease_reason",
                 )
             report = TaskReport.objects.create(

@@ -13,6 +13,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tthc.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationError
@@ -21,7 +22,7 @@ from tthc.org.models import Agency
 from tthc.org.policy import DENIED_MESSAGES, Action, can_somewhere
 
 from . import exports, selectors, services
-from .models import ContentKind, EvidenceFile, PeriodKind, PlanContent
+from .models import ContentKind, PeriodKind
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,8 +41,10 @@ def staff(view):
         try:
             if not can_somewhere(request.user, Action.PLAN_VIEW):
                 raise PermissionDenied(
-                    "Bạn không có quyền xem kế hoạch truyền thông: chỉ cán bộ của cơ quan được "
-                    "giao nhiệm vụ và bộ phận kiểm soát TTHC được truy cập."
+                    _(
+                        "Bạn không có quyền xem kế hoạch truyền thông: chỉ cán bộ của cơ quan "
+                        "được giao nhiệm vụ và bộ phận kiểm soát TTHC được truy cập."
+                    )
                 )
             return view(request, *args, **kwargs)
         except (PermissionDenied, NotFound) as exc:
@@ -58,14 +61,14 @@ def _require_manage(request) -> None:
 def _plan(request, pk: int):
     plan = selectors.plan_for(request.user, pk)
     if plan is None:
-        raise NotFound("Không có kế hoạch này, hoặc kế hoạch không có nhiệm vụ của cơ quan bạn.")
+        raise NotFound(_("Không có kế hoạch này, hoặc kế hoạch không có nhiệm vụ của cơ quan bạn."))
     return plan
 
 
 def _task(request, pk: int):
     task = selectors.task_detail(pk)
     if task is None:
-        raise NotFound("Không có nhiệm vụ này.")
+        raise NotFound(_("Không có nhiệm vụ này."))
     if not selectors.may_view_task(request.user, task):
         raise PermissionDenied(DENIED_MESSAGES[Action.PLAN_VIEW])
     return task
@@ -88,8 +91,7 @@ def _pk(value) -> int | None:
 
 
 def _agencies(values) -> list[Agency]:
-    ids = [i for i in (_pk(v) for v in values) if i is not None]
-    return list(Agency.objects.filter(pk__in=ids)) if ids else []
+    return selectors.agencies_by_ids([i for i in (_pk(v) for v in values) if i is not None])
 
 
 # ------------------------------------------------------------------------------- dashboard
@@ -99,7 +101,9 @@ def _agencies(values) -> list[Agency]:
 def dashboard(request):
     plans = selectors.plans_for(request.user)
     chosen = _pk(request.GET.get("ke_hoach"))
-    plan = plans.filter(pk=chosen).first() if chosen else selectors.default_plan(request.user)
+    plan = (
+        selectors.plan_for(request.user, chosen) if chosen else selectors.default_plan(request.user)
+    )
     context = {"plans": plans[:50], "plan": plan, "may_manage": selectors.may_manage(request.user)}
     if plan is not None:
         figures = selectors.dashboard(request.user, plan)
@@ -251,7 +255,7 @@ def _task_input(post) -> services.TaskInput:
     lead = _pk(post.get("lead_agency"))
     return services.TaskInput(
         title=post.get("title", ""),
-        lead_agency=Agency.objects.filter(pk=lead).first() if lead else None,
+        lead_agency=selectors.agency(lead) if lead else None,
         due_on=post.get("due_on", ""),
         supporting_agencies=_agencies(post.getlist("supporting_agencies")),
         description=post.get("description", ""),
@@ -272,7 +276,7 @@ def _task_form(request, *, plan, task, values, error, status=200):
             "plan": plan,
             "task": task,
             "contents": selectors.contents_of(plan),
-            "agencies": Agency.objects.filter(is_active=True).order_by("name"),
+            "agencies": selectors.active_agencies(),
             "values": values,
             "chosen": set(chosen),
             "error": error,
@@ -287,12 +291,10 @@ def task_add(request, pk: int):
     plan = _plan(request, pk)
     error = None
     if request.method == "POST":
-        content = PlanContent.objects.filter(
-            plan=plan, pk=_pk(request.POST.get("content")) or 0
-        ).first()
+        content = selectors.plan_content(plan, _pk(request.POST.get("content")))
         try:
             if content is None:
-                raise ValidationError("Chọn nội dung của kế hoạch.", field="content")
+                raise ValidationError(_("Chọn nội dung của kế hoạch."), field="content")
             task = services.add_task(
                 user=request.user, content=content, data=_task_input(request.POST)
             )
@@ -406,7 +408,7 @@ def task_report(request, pk: int):
     if (post.get("agency") or "").strip():
         # An agency that is not a valid id is refused, never silently replaced by another one.
         agency_id = _pk(post.get("agency"))
-        agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
+        agency = selectors.agency(agency_id) if agency_id else None
         if agency is None:
             raise PermissionDenied(DENIED_MESSAGES[Action.PLAN_REPORT])
     try:
@@ -433,14 +435,14 @@ def task_report(request, pk: int):
 
 @staff
 def evidence_file(request, pk: int):
-    evidence = EvidenceFile.objects.select_related("report").filter(pk=pk).first()
+    evidence = selectors.evidence_file(pk)
     if evidence is None:
-        raise NotFound("Không có tệp minh chứng này.")
+        raise NotFound(_("Không có tệp minh chứng này."))
     _task(request, evidence.report.task_id)
     try:
         handle = evidence.file.open("rb")
     except OSError:
-        raise NotFound("Tệp minh chứng không còn trên máy chủ lưu trữ.") from None
+        raise NotFound(_("Tệp minh chứng không còn trên máy chủ lưu trữ.")) from None
     return FileResponse(handle, as_attachment=True, filename=evidence.name)
 
 

@@ -1,13 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SimplificationConfig(AppConfig):
     name = "tthc.simplification"
-    verbose_name = "Đơn giản hóa thủ tục hành chính"
+    verbose_name = _("Đơn giản hóa thủ tục hành chính")
 
     def ready(self) -> None:
-        from tthc.feedback.extensions import register_simplification_handler
+        from tthc.core.handoffs import SIMPLIFY_FEEDBACK, register_handoff
 
         from . import services
 
-        register_simplification_handler(services.proposal_from_feedback)
+        register_handoff(SIMPLIFY_FEEDBACK, services.proposal_from_feedback)

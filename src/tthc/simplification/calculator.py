@@ -1,6 +1,7 @@
 """Compliance cost of an administrative procedure (DOMAIN §7; Circular 02/2017/TT-VPCP art. 27).
 
-Pure functions, no Django. Money is integer VND; hours and counts are exact `Decimal`s.
+Pure functions (of Django only `gettext`, for the messages). Money is integer VND; hours and
+counts are exact `Decimal`s.
 
     labour      = Σ hours × value of an hour
     per filing  = labour + Σ other costs + fees      (rounded half up once, to integer VND)
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from tthc.core.errors import ValidationError
 
 CENT = Decimal("0.01")
@@ -34,19 +37,31 @@ def round_vnd(amount: Decimal) -> int:
 
 def _decimal(value: Any, field_name: str, *, integer: bool = False) -> Decimal:
     if value is None:
-        raise ValidationError(f"Thiếu giá trị '{field_name}'.", field=field_name)
+        raise ValidationError(
+            _("Thiếu giá trị '%(field)s'.") % {"field": field_name}, field=field_name
+        )
     if isinstance(value, bool):
-        raise ValidationError(f"'{field_name}' phải là số.", field=field_name)
+        raise ValidationError(
+            _("'%(field)s' phải là số.") % {"field": field_name}, field=field_name
+        )
     try:
         number = Decimal(str(value)) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"'{field_name}' phải là số.", field=field_name) from None
+        raise ValidationError(
+            _("'%(field)s' phải là số.") % {"field": field_name}, field=field_name
+        ) from None
     if not number.is_finite():
-        raise ValidationError(f"'{field_name}' phải là số hữu hạn.", field=field_name)
+        raise ValidationError(
+            _("'%(field)s' phải là số hữu hạn.") % {"field": field_name}, field=field_name
+        )
     if number < 0:
-        raise ValidationError(f"'{field_name}' không được âm.", field=field_name)
+        raise ValidationError(
+            _("'%(field)s' không được âm.") % {"field": field_name}, field=field_name
+        )
     if integer and number != number.to_integral_value():
-        raise ValidationError(f"'{field_name}' phải là số nguyên (đồng).", field=field_name)
+        raise ValidationError(
+            _("'%(field)s' phải là số nguyên (đồng).") % {"field": field_name}, field=field_name
+        )
     return number
 
 
@@ -100,10 +115,10 @@ class CostInput:
         object.__setattr__(self, "other_costs", tuple(self.other_costs))
         for item in self.activities:
             if not isinstance(item, Activity):
-                raise ValidationError("Hoạt động không hợp lệ.", field="activities")
+                raise ValidationError(_("Hoạt động không hợp lệ."), field="activities")
         for item in self.other_costs:
             if not isinstance(item, OtherCost):
-                raise ValidationError("Chi phí khác không hợp lệ.", field="other_costs")
+                raise ValidationError(_("Chi phí khác không hợp lệ."), field="other_costs")
 
     @property
     def hours(self) -> Decimal:
@@ -117,12 +132,14 @@ class CostInput:
     def from_dict(cls, data: Mapping[str, Any]) -> CostInput:
         """Build from the API/JSON shape; every key is required except the lists."""
         if not isinstance(data, Mapping):
-            raise ValidationError("Dữ liệu chi phí không hợp lệ.")
+            raise ValidationError(_("Dữ liệu chi phí không hợp lệ."))
         for key in ("hourly_value_vnd", "fees_vnd", "filings_per_subject_per_year"):
             if key not in data:
-                raise ValidationError(f"Thiếu giá trị '{key}'.", field=key)
+                raise ValidationError(_("Thiếu giá trị '%(field)s'.") % {"field": key}, field=key)
         if "subjects_per_year" not in data:
-            raise ValidationError("Thiếu giá trị 'subjects_per_year'.", field="subjects_per_year")
+            raise ValidationError(
+                _("Thiếu giá trị 'subjects_per_year'."), field="subjects_per_year"
+            )
         return cls(
             hourly_value_vnd=data["hourly_value_vnd"],
             activities=tuple(
@@ -153,7 +170,9 @@ def _list(value: Any, field_name: str) -> Iterable[Mapping[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, list | tuple) or not all(isinstance(v, Mapping) for v in value):
-        raise ValidationError(f"'{field_name}' phải là danh sách.", field=field_name)
+        raise ValidationError(
+            _("'%(field)s' phải là danh sách.") % {"field": field_name}, field=field_name
+        )
     return value
 
 

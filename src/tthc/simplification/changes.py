@@ -21,18 +21,21 @@ import copy
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from tthc.core.errors import ValidationError
 
 from . import defaults
 
 KINDS = {
-    "drop_document": "Bãi bỏ thành phần hồ sơ",
-    "replace_document": "Thay thế thành phần hồ sơ",
-    "shorten_time": "Rút ngắn thời hạn giải quyết",
-    "lower_fee": "Giảm phí, lệ phí",
-    "merge_steps": "Gộp các bước thực hiện",
-    "raise_online_level": "Nâng mức độ dịch vụ công trực tuyến",
-    "abolish": "Bãi bỏ thủ tục",
+    "drop_document": gettext_lazy("Bãi bỏ thành phần hồ sơ"),
+    "replace_document": gettext_lazy("Thay thế thành phần hồ sơ"),
+    "shorten_time": gettext_lazy("Rút ngắn thời hạn giải quyết"),
+    "lower_fee": gettext_lazy("Giảm phí, lệ phí"),
+    "merge_steps": gettext_lazy("Gộp các bước thực hiện"),
+    "raise_online_level": gettext_lazy("Nâng mức độ dịch vụ công trực tuyến"),
+    "abolish": gettext_lazy("Bãi bỏ thủ tục"),
 }
 TIME_UNITS = ("working_days", "days", "hours", "months")
 ONLINE_ORDER = {"none": 0, "partial": 1, "full": 2}
@@ -47,42 +50,51 @@ def describe(change: dict[str, Any]) -> str:
         return f"{label}: {change['document']} → {change['replacement']}"
     if kind == "shorten_time":
         unit = defaults.UNIT_TEXT.get(change["unit"], change["unit"])
-        return f"{label}: còn {change['amount']} {unit}"
+        return _("%(label)s: còn %(amount)s %(unit)s") % {
+            "label": label,
+            "amount": change["amount"],
+            "unit": unit,
+        }
     if kind == "lower_fee":
         amount = f"{change['fees_vnd']:,}".replace(",", ".")
-        return f"{label}: còn {amount} đồng"
+        return _("%(label)s: còn %(amount)s đồng") % {"label": label, "amount": amount}
     if kind == "merge_steps":
         return f"{label}: {', '.join(change['steps'])} → {change['into']}"
     if kind == "raise_online_level":
-        level = {"partial": "một phần", "full": "toàn trình"}.get(change["level"], "")
+        level = {"partial": _("một phần"), "full": _("toàn trình")}.get(change["level"], "")
         return f"{label}: {level}"
-    return label
+    return str(label)
 
 
 def _text(change: dict, key: str, index: int) -> str:
     value = change.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"Thay đổi {index + 1}: thiếu '{key}'.", field="changes")
+        raise ValidationError(
+            _("Thay đổi %(n)s: thiếu '%(key)s'.") % {"n": index + 1, "key": key}, field="changes"
+        )
     return value.strip()
 
 
 def validate(changes: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
     """Check `changes` against the catalog content `data`; return them normalised."""
     if not isinstance(changes, list):
-        raise ValidationError("Nội dung đơn giản hóa phải là danh sách.", field="changes")
+        raise ValidationError(_("Nội dung đơn giản hóa phải là danh sách."), field="changes")
     documents = {d["name"] for d in data.get("documents", [])}
     steps = set(data.get("steps", []))
     out: list[dict[str, Any]] = []
     for i, change in enumerate(changes):
         if not isinstance(change, dict) or change.get("kind") not in KINDS:
-            raise ValidationError(f"Thay đổi {i + 1}: loại không hợp lệ.", field="changes")
+            raise ValidationError(
+                _("Thay đổi %(n)s: loại không hợp lệ.") % {"n": i + 1}, field="changes"
+            )
         kind = change["kind"]
         clean: dict[str, Any] = {"kind": kind}
         if kind in ("drop_document", "replace_document"):
             clean["document"] = _text(change, "document", i)
             if clean["document"] not in documents:
                 raise ValidationError(
-                    f"Thay đổi {i + 1}: thủ tục không có thành phần hồ sơ '{clean['document']}'.",
+                    _("Thay đổi %(n)s: thủ tục không có thành phần hồ sơ '%(document)s'.")
+                    % {"n": i + 1, "document": clean["document"]},
                     field="changes",
                 )
             if kind == "replace_document":
@@ -94,21 +106,21 @@ def validate(changes: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
                 amount = Decimal(-1)
             if not amount.is_finite() or amount < 0 or change.get("unit") not in TIME_UNITS:
                 raise ValidationError(
-                    f"Thay đổi {i + 1}: thời hạn mới không hợp lệ.", field="changes"
+                    _("Thay đổi %(n)s: thời hạn mới không hợp lệ.") % {"n": i + 1}, field="changes"
                 )
             clean.update(amount=str(amount), unit=change["unit"])
         elif kind == "lower_fee":
             fee = change.get("fees_vnd")
             if isinstance(fee, bool) or not isinstance(fee, int) or fee < 0:
                 raise ValidationError(
-                    f"Thay đổi {i + 1}: mức phí mới không hợp lệ.", field="changes"
+                    _("Thay đổi %(n)s: mức phí mới không hợp lệ.") % {"n": i + 1}, field="changes"
                 )
             clean["fees_vnd"] = fee
         elif kind == "merge_steps":
             merged = change.get("steps")
             if not isinstance(merged, list) or len(merged) < 2 or not set(merged) <= steps:
                 raise ValidationError(
-                    f"Thay đổi {i + 1}: chọn ít nhất hai bước của thủ tục để gộp.",
+                    _("Thay đổi %(n)s: chọn ít nhất hai bước của thủ tục để gộp.") % {"n": i + 1},
                     field="changes",
                 )
             clean.update(steps=list(merged), into=_text(change, "into", i))
@@ -116,14 +128,15 @@ def validate(changes: Any, data: dict[str, Any]) -> list[dict[str, Any]]:
             level = change.get("level")
             if ONLINE_ORDER.get(level, 0) <= ONLINE_ORDER.get(data.get("online_level", "none"), 0):
                 raise ValidationError(
-                    f"Thay đổi {i + 1}: mức độ trực tuyến mới phải cao hơn mức hiện tại.",
+                    _("Thay đổi %(n)s: mức độ trực tuyến mới phải cao hơn mức hiện tại.")
+                    % {"n": i + 1},
                     field="changes",
                 )
             clean["level"] = level
         out.append(clean)
     if any(c["kind"] == "abolish" for c in out) and len(out) > 1:
         raise ValidationError(
-            "Bãi bỏ thủ tục không đi cùng thay đổi khác của cùng thủ tục.", field="changes"
+            _("Bãi bỏ thủ tục không đi cùng thay đổi khác của cùng thủ tục."), field="changes"
         )
     return out
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
 
 from tthc.core.spreadsheets import workbook_bytes
 
@@ -15,23 +17,23 @@ from . import changes as change_rules
 from .calculator import rate_pct
 
 HEADERS = [
-    "STT",
-    "Phương án",
-    "Trạng thái",
-    "Mã thủ tục",
-    "Tên thủ tục",
-    "Lĩnh vực",
-    "Cơ quan chủ trì",
-    "Nội dung đơn giản hóa",
-    "Văn bản cần sửa đổi",
-    "Cơ quan sửa đổi",
-    "Thời hạn",
-    "Chi phí/lần trước (đồng)",
-    "Chi phí/lần sau (đồng)",
-    "Chi phí/năm trước (đồng)",
-    "Chi phí/năm sau (đồng)",
-    "Tiết kiệm/năm (đồng)",
-    "Tỷ lệ cắt giảm (%)",
+    _("STT"),
+    _("Phương án"),
+    _("Trạng thái"),
+    _("Mã thủ tục"),
+    _("Tên thủ tục"),
+    _("Lĩnh vực"),
+    _("Cơ quan chủ trì"),
+    _("Nội dung đơn giản hóa"),
+    _("Văn bản cần sửa đổi"),
+    _("Cơ quan sửa đổi"),
+    _("Thời hạn"),
+    _("Chi phí/lần trước (đồng)"),
+    _("Chi phí/lần sau (đồng)"),
+    _("Chi phí/năm trước (đồng)"),
+    _("Chi phí/năm sau (đồng)"),
+    _("Tiết kiệm/năm (đồng)"),
+    _("Tỷ lệ cắt giảm (%)"),
 ]
 
 
@@ -70,12 +72,13 @@ def plan_xlsx(items, *, total: dict) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Phương án đơn giản hóa"
-    sheet.append(["BÁO CÁO PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH"])
+    sheet.title = gettext_now("Phương án đơn giản hóa")
+    sheet.append([gettext_now("BÁO CÁO PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH")])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"Ngày lập: {timezone.localdate():%d/%m/%Y}"])
+    day = f"{timezone.localdate():%d/%m/%Y}"
+    sheet.append([gettext_now("Ngày lập: %(day)s") % {"day": day}])
     sheet.append([])
-    sheet.append(HEADERS)
+    sheet.append([str(h) for h in HEADERS])
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -87,7 +90,7 @@ def plan_xlsx(items, *, total: dict) -> bytes:
         for cell in row:
             cell.number_format = money
     sheet.append(
-        ["", "Tổng cộng"]
+        ["", gettext_now("Tổng cộng")]
         + [""] * 11
         + [total["before_per_year_vnd"], total["after_per_year_vnd"], total["saving_per_year_vnd"]]
         + [float(total["saving_rate_pct"]) if total["saving_rate_pct"] is not None else None]

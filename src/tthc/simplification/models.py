@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from tthc.catalog.models import Procedure, ProcedureVersion
-from tthc.core.models import AppendOnlyModel, TimeStampedModel
+from tthc.core.models import Event, TimeStampedModel
 from tthc.org.models import Agency
 
 
@@ -198,21 +198,16 @@ class ProposalSource(models.Model):
         return f"{self.get_kind_display()} {self.reference}"
 
 
-class ProposalEvent(AppendOnlyModel):
+class ProposalEvent(Event):
     """Append-only history of a proposal."""
+
+    subject_field = "proposal"
 
     proposal = models.ForeignKey(
         SimplificationProposal, on_delete=models.CASCADE, related_name="events"
     )
-    action = models.CharField(max_length=30)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    at = models.DateTimeField()
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.CharField(max_length=1000, blank=True)
-    data = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = "lịch sử phương án"

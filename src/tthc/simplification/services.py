@@ -1,22 +1,32 @@
-"""Every write of the simplification app: keyword-only, validated, one transaction, with events."""
+"""Every write of the simplification app: keyword-only, validated, one transaction, with events.
+
+`perform` is the one entry of the staff pages for a move on a proposal (`transitions.Move`):
+each move has its service (`update_proposal`, `submit`, `return_to_draft`, `approve`,
+`implement`, `verify`) and the fields it takes, parsed in one place (`STEPS`).
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tthc.catalog import services as catalog_services
 from tthc.catalog.models import Procedure
+from tthc.core.dates import parse_date
 from tthc.core.errors import Conflict, NotFound, ValidationError
+from tthc.core.events import append_event
+from tthc.core.text import ascii_digits
 from tthc.org.models import Agency
 from tthc.org.policy import Action, require
 
-from . import calculator, defaults
+from . import calculator, defaults, selectors
 from . import changes as change_rules
 from .models import (
     ComplianceCost,
@@ -28,55 +38,41 @@ from .models import (
     SimplificationProposal,
     SourceKind,
 )
-from .transitions import TRANSITIONS, Move
+from .transitions import LABELS, TRANSITIONS, Move
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from tthc.feedback.models import Feedback
+
+    User = AbstractBaseUser | AnonymousUser
 
 
-def _user(user):
+def _user(user: User | None) -> AbstractBaseUser | None:
     return user if user is not None and user.is_authenticated else None
 
 
 def _procedure(code: str) -> Procedure:
-    procedure = (
-        Procedure.objects.select_related("current_version")
-        .filter(code=(code or "").strip())
-        .first()
-    )
-    if procedure is None or procedure.current_version is None:
-        raise NotFound(f"Không có thủ tục mã '{code}' trong danh mục.", code="not_found")
+    procedure = selectors.catalog_procedure(code)
+    if procedure is None:
+        raise NotFound(
+            _("Không có thủ tục mã '%(code)s' trong danh mục.") % {"code": code}, code="not_found"
+        )
     return procedure
 
 
 def _channel(channel: str) -> str:
     if channel not in CostChannel.values:
-        raise ValidationError("Cách thức thực hiện không hợp lệ.", field="channel")
+        raise ValidationError(_("Cách thức thực hiện không hợp lệ."), field="channel")
     return channel
-
-
-def _latest_data(procedure: Procedure) -> dict[str, Any]:
-    return procedure.versions.order_by("-number").first().data
 
 
 # ------------------------------------------------------------------------- compliance costs
 
 
-def cost_inputs_for(procedure: Procedure, channel: str) -> dict[str, Any]:
-    """The officer's saved inputs for (procedure, channel), else the defaults from the record."""
-    saved = ComplianceCost.objects.filter(procedure=procedure, channel=channel).first()
-    if saved is not None:
-        return {
-            "hourly_value_vnd": saved.hourly_value_vnd,
-            "hourly_value_source": saved.hourly_value_source,
-            "hourly_value_year": saved.hourly_value_year,
-            "activities": saved.activities,
-            "other_costs": saved.other_costs,
-            "fees_vnd": saved.fees_vnd,
-            "filings_per_subject_per_year": str(saved.filings_per_subject_per_year),
-            "subjects_per_year": saved.subjects_per_year,
-        }
-    return defaults.cost_inputs(_latest_data(procedure), channel)
-
-
-def save_cost(*, user, procedure_code: str, channel: str, inputs: dict[str, Any]) -> ComplianceCost:
+def save_cost(
+    *, user: User | None, procedure_code: str, channel: str, inputs: dict[str, Any]
+) -> ComplianceCost:
     """Store the measured cost of a procedure on a channel (replacing the previous one)."""
     require(user, Action.SIMPLIFICATION_EDIT)
     procedure = _procedure(procedure_code)
@@ -137,32 +133,19 @@ class ItemInput:
     changes: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _append(proposal, *, move: Move, user, from_status="", to_status="", note="", data=None):
-    return ProposalEvent.objects.create(
-        proposal=proposal,
-        action=move,
-        from_status=from_status,
-        to_status=to_status,
-        at=timezone.now(),
-        user=_user(user),
-        note=(note or "")[:1000],
-        data=data or {},
-    )
-
-
 def _set_items(proposal: SimplificationProposal, items: list[ItemInput]) -> None:
     if not items:
-        raise ValidationError("Phương án phải có ít nhất một thủ tục.", field="items")
+        raise ValidationError(_("Phương án phải có ít nhất một thủ tục."), field="items")
     codes = [i.procedure_code.strip() for i in items]
     if len(set(codes)) != len(codes):
-        raise ValidationError("Một thủ tục chỉ có một dòng trong phương án.", field="items")
+        raise ValidationError(_("Một thủ tục chỉ có một dòng trong phương án."), field="items")
     proposal.items.all().delete()
     for item in items:
         procedure = _procedure(item.procedure_code)
         channel = _channel(item.channel)
-        data = _latest_data(procedure)
+        data = selectors.latest_data(procedure)
         changes = change_rules.validate(item.changes, data)
-        before = cost_inputs_for(procedure, channel)
+        before = selectors.cost_inputs(procedure, channel)
         after = change_rules.apply_to_cost(before, changes, data)
         compared = calculator.compare(
             calculator.CostInput.from_dict(before), calculator.CostInput.from_dict(after)
@@ -191,10 +174,12 @@ def _total(proposal: SimplificationProposal) -> None:
     proposal.save()
 
 
-def _text_fields(title, rationale, legal_text, amending_body) -> dict[str, str]:
+def _text_fields(
+    *, title: str, rationale: str, legal_text: str, amending_body: str
+) -> dict[str, str]:
     title = (title or "").strip()
     if not title:
-        raise ValidationError("Nhập tên phương án.", field="title")
+        raise ValidationError(_("Nhập tên phương án."), field="title")
     return {
         "title": title[:500],
         "rationale": (rationale or "").strip(),
@@ -205,7 +190,7 @@ def _text_fields(title, rationale, legal_text, amending_body) -> dict[str, str]:
 
 def create_proposal(
     *,
-    user,
+    user: User | None,
     title: str,
     items: list[ItemInput],
     responsible_agency: Agency | None = None,
@@ -213,14 +198,16 @@ def create_proposal(
     legal_text: str = "",
     amending_body: str = "",
     due_on: date | None = None,
-    sources: list[tuple[str, str, str]] = (),
+    sources: Sequence[tuple[str, str, str]] = (),
     note: str = "",
     check: bool = True,
 ) -> SimplificationProposal:
     """A draft proposal; `sources` are (kind, reference, title) triples."""
     if check:
         require(user, Action.SIMPLIFICATION_EDIT, responsible_agency)
-    fields = _text_fields(title, rationale, legal_text, amending_body)
+    fields = _text_fields(
+        title=title, rationale=rationale, legal_text=legal_text, amending_body=amending_body
+    )
     with transaction.atomic():
         proposal = SimplificationProposal.objects.create(
             code=f"tmp-{uuid.uuid4().hex[:16]}",
@@ -236,20 +223,27 @@ def create_proposal(
             proposal.save()
         for kind, reference, source_title in sources:
             if kind not in SourceKind.values:
-                raise ValidationError("Loại nguồn không hợp lệ.", field="sources")
+                raise ValidationError(_("Loại nguồn không hợp lệ."), field="sources")
             ProposalSource.objects.get_or_create(
                 proposal=proposal,
                 kind=kind,
                 reference=reference[:64],
                 defaults={"title": (source_title or "")[:500]},
             )
-        _append(proposal, move=Move.CREATE, user=user, to_status=proposal.status, note=note)
+        append_event(
+            ProposalEvent,
+            proposal,
+            action=Move.CREATE,
+            user=user,
+            note=note,
+            to_status=proposal.status,
+        )
     return proposal
 
 
 def update_proposal(
     *,
-    user,
+    user: User | None,
     proposal: SimplificationProposal,
     title: str,
     items: list[ItemInput],
@@ -263,90 +257,141 @@ def update_proposal(
     """Change a draft (its procedures, changes, texts, agency and due date)."""
     require(user, Action.SIMPLIFICATION_EDIT, proposal.responsible_agency)
     require(user, Action.SIMPLIFICATION_EDIT, responsible_agency)
-    fields = _text_fields(title, rationale, legal_text, amending_body)
+    fields = _text_fields(
+        title=title, rationale=rationale, legal_text=legal_text, amending_body=amending_body
+    )
     with transaction.atomic():
         current = SimplificationProposal.objects.select_for_update().get(pk=proposal.pk)
         if current.status != ProposalStatus.DRAFT:
-            raise Conflict("Chỉ sửa được phương án ở trạng thái dự thảo.", code="not_draft")
+            raise Conflict(_("Chỉ sửa được phương án ở trạng thái dự thảo."), code="not_draft")
         for key, value in fields.items():
             setattr(current, key, value)
         current.responsible_agency = responsible_agency
         current.due_on = due_on
         _set_items(current, items)
-        _append(
+        append_event(
+            ProposalEvent,
             current,
-            move=Move.UPDATE,
+            action=Move.UPDATE,
             user=user,
+            note=note,
             from_status=current.status,
             to_status=current.status,
-            note=note,
         )
     return current
 
 
-def transition(
+def _move(
     *,
-    user,
+    user: User | None,
     proposal: SimplificationProposal,
-    move: Move | str,
-    note: str = "",
-    decision_number: str = "",
-    decision_date: date | None = None,
+    move: Move,
+    note: str,
+    change: Callable[[SimplificationProposal], dict[str, Any]] | None = None,
 ) -> SimplificationProposal:
-    """Move a proposal along `transitions.TRANSITIONS`; implementing saves the new catalog
-    versions (one per procedure, through `tthc.catalog.services.save_procedure`)."""
-    try:
-        move = Move(move)
-        rule = TRANSITIONS[move]
-    except (ValueError, KeyError):
-        raise ValidationError("Thao tác không hợp lệ.", field="move") from None
+    """Move a proposal along `transitions.TRANSITIONS`: the policy of the move on the
+    responsible agency, the status it leaves from, then `change` (what the move writes on the
+    locked proposal; returns the event's data), the new status and the event."""
+    rule = TRANSITIONS[move]
     require(user, rule.policy, proposal.responsible_agency)
     with transaction.atomic():
         current = SimplificationProposal.objects.select_for_update().get(pk=proposal.pk)
         if current.status not in rule.sources:
             raise Conflict(
-                f"Không thể '{rule.label.lower()}' khi phương án đang "
-                f"'{current.get_status_display().lower()}'.",
+                _("Không thể '%(move)s' khi phương án đang '%(status)s'.")
+                % {
+                    "move": str(rule.label).lower(),
+                    "status": current.get_status_display().lower(),
+                },
                 code="invalid_transition",
             )
-        data: dict[str, Any] = {}
-        today = timezone.localdate()
-        if move == Move.SUBMIT and not current.items.exists():
-            raise ValidationError("Phương án phải có ít nhất một thủ tục.", field="items")
-        if move == Move.APPROVE:
-            decision_number = (decision_number or "").strip()
-            if not decision_number:
-                raise ValidationError("Nhập số quyết định phê duyệt.", field="decision_number")
-            if decision_date is None:
-                raise ValidationError("Nhập ngày quyết định.", field="decision_date")
-            current.decision_number = decision_number[:80]
-            current.decision_date = decision_date
-            current.approved_on = today
-            data = {"decision_number": decision_number, "decision_date": decision_date.isoformat()}
-        elif move == Move.IMPLEMENT:
-            data = {"versions": _implement(current, user)}
-            current.implemented_on = today
-        elif move == Move.VERIFY:
-            current.verified_on = today
+        data = change(current) if change is not None else {}
         from_status = current.status
         current.status = rule.target
         current.save()
-        _append(
+        append_event(
+            ProposalEvent,
             current,
-            move=move,
+            action=move,
             user=user,
-            from_status=from_status,
-            to_status=current.status,
             note=note,
             data=data,
+            from_status=from_status,
+            to_status=current.status,
         )
     return current
 
 
-def _implement(proposal: SimplificationProposal, user) -> dict[str, int]:
+def submit(
+    *, user: User | None, proposal: SimplificationProposal, note: str = ""
+) -> SimplificationProposal:
+    """A draft goes to approval; it must cover at least one procedure."""
+
+    def check(current: SimplificationProposal) -> dict[str, Any]:
+        if not current.items.exists():
+            raise ValidationError(_("Phương án phải có ít nhất một thủ tục."), field="items")
+        return {}
+
+    return _move(user=user, proposal=proposal, move=Move.SUBMIT, note=note, change=check)
+
+
+def return_to_draft(
+    *, user: User | None, proposal: SimplificationProposal, note: str = ""
+) -> SimplificationProposal:
+    return _move(user=user, proposal=proposal, move=Move.RETURN, note=note)
+
+
+def approve(
+    *,
+    user: User | None,
+    proposal: SimplificationProposal,
+    decision_number: str,
+    decision_date: date | None,
+    note: str = "",
+) -> SimplificationProposal:
+    """Record the approving decision (its number and date)."""
+    number = (decision_number or "").strip()
+
+    def record(current: SimplificationProposal) -> dict[str, Any]:
+        if not number:
+            raise ValidationError(_("Nhập số quyết định phê duyệt."), field="decision_number")
+        if decision_date is None:
+            raise ValidationError(_("Nhập ngày quyết định."), field="decision_date")
+        current.decision_number = number[:80]
+        current.decision_date = decision_date
+        current.approved_on = timezone.localdate()
+        return {"decision_number": number, "decision_date": decision_date.isoformat()}
+
+    return _move(user=user, proposal=proposal, move=Move.APPROVE, note=note, change=record)
+
+
+def implement(
+    *, user: User | None, proposal: SimplificationProposal, note: str = ""
+) -> SimplificationProposal:
+    """Amend the catalog: one new version per procedure (through
+    `tthc.catalog.services.save_procedure`), linked to the proposal's items."""
+
+    def amend(current: SimplificationProposal) -> dict[str, Any]:
+        current.implemented_on = timezone.localdate()
+        return {"versions": _implement(current, user)}
+
+    return _move(user=user, proposal=proposal, move=Move.IMPLEMENT, note=note, change=amend)
+
+
+def verify(
+    *, user: User | None, proposal: SimplificationProposal, note: str = ""
+) -> SimplificationProposal:
+    def checked(current: SimplificationProposal) -> dict[str, Any]:
+        current.verified_on = timezone.localdate()
+        return {}
+
+    return _move(user=user, proposal=proposal, move=Move.VERIFY, note=note, change=checked)
+
+
+def _implement(proposal: SimplificationProposal, user: User | None) -> dict[str, int]:
     versions = {}
     for item in proposal.items.select_related("procedure").order_by("id"):
-        data = _latest_data(item.procedure)
+        data = selectors.latest_data(item.procedure)
         new = change_rules.apply_to_data(data, item.changes, item.channel)
         result = catalog_services.save_procedure(
             code=item.procedure.code,
@@ -363,11 +408,142 @@ def _implement(proposal: SimplificationProposal, user) -> dict[str, int]:
     return versions
 
 
+# ------------------------------------------------------------------------------ one dispatcher
+
+# A field as it comes from a page (text, an id, a date typed...) -> the service's value.
+Parse = Callable[[object], object]
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _date(value: object) -> date | None:
+    """A date as itself, `2026-03-15` (`<input type="date">`) or `15/03/2026`; None else."""
+    if isinstance(value, date):
+        return value
+    return parse_date(None if value is None else str(value))
+
+
+def _agency(value: object) -> Agency | None:
+    """An agency as itself, its id or its code; None for none or no such agency."""
+    if value is None or isinstance(value, Agency):
+        return value
+    text = str(value).strip()
+    if ascii_digits(text) and len(text) < 10:
+        found = Agency.objects.filter(pk=int(text)).first()
+        if found is not None:
+            return found
+    return Agency.objects.filter(code=text[:40]).first() if text else None
+
+
+def _items(value: object) -> list[ItemInput]:
+    """The procedures of a proposal: `ItemInput`s, or dicts with their keys."""
+    if not isinstance(value, list | tuple):
+        raise ValidationError(_("Danh sách thủ tục không hợp lệ."), field="items")
+    items = []
+    for item in value:
+        if isinstance(item, ItemInput):
+            items.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("procedure_code"), str):
+            items.append(
+                ItemInput(
+                    procedure_code=item["procedure_code"],
+                    channel=str(item.get("channel") or CostChannel.IN_PERSON),
+                    changes=list(item.get("changes") or []),
+                )
+            )
+        else:
+            raise ValidationError(_("Danh sách thủ tục không hợp lệ."), field="items")
+    return items
+
+
+def items_of(*, proposal: SimplificationProposal) -> list[ItemInput]:
+    """The proposal's procedures as `update_proposal` takes them."""
+    return [
+        ItemInput(procedure_code=i.procedure.code, channel=i.channel, changes=list(i.changes))
+        for i in proposal.items.all()
+    ]
+
+
+# What an update leaves out keeps the proposal's value.
+KEPT: dict[str, Callable[[SimplificationProposal], object]] = {
+    "title": lambda p: p.title,
+    "items": lambda p: items_of(proposal=p),
+    "responsible_agency": lambda p: p.responsible_agency,
+    "rationale": lambda p: p.rationale,
+    "legal_text": lambda p: p.legal_text,
+    "amending_body": lambda p: p.amending_body,
+    "due_on": lambda p: p.due_on,
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """How `perform` calls the service of one move: the fields it accepts (each the name of the
+    service's parameter) with their parsers."""
+
+    service: Callable[..., SimplificationProposal]
+    fields: Mapping[str, Parse]
+
+
+STEPS: dict[Move, Step] = {
+    Move.UPDATE: Step(
+        update_proposal,
+        {
+            "title": _text,
+            "items": _items,
+            "responsible_agency": _agency,
+            "rationale": _text,
+            "legal_text": _text,
+            "amending_body": _text,
+            "due_on": _date,
+            "note": _text,
+        },
+    ),
+    Move.SUBMIT: Step(submit, {"note": _text}),
+    Move.RETURN: Step(return_to_draft, {"note": _text}),
+    Move.APPROVE: Step(approve, {"decision_number": _text, "decision_date": _date, "note": _text}),
+    Move.IMPLEMENT: Step(implement, {"note": _text}),
+    Move.VERIFY: Step(verify, {"note": _text}),
+}
+
+
+def perform(
+    *, action: Move | str, user: User | None, obj: SimplificationProposal, **fields: object
+) -> SimplificationProposal:
+    """The one entry of a move on the proposal `obj` (the staff pages call it): the service of
+    `action` (`STEPS`) with the fields it takes, parsed here — dates as typed, agencies by id or
+    code, procedures as `ItemInput`s or dicts. A field the move does not take is refused; one
+    left out is empty, except for an update, where it keeps the proposal's value (`KEPT`).
+    Creating a proposal has no proposal yet: `create_proposal`."""
+    try:
+        move = Move(action)
+        step = STEPS[move]
+    except (ValueError, KeyError):
+        raise ValidationError(_("Thao tác không hợp lệ."), field="move") from None
+    unknown = sorted(set(fields) - set(step.fields))
+    if unknown:
+        raise ValidationError(
+            _("Thao tác “%(move)s” không nhận thông tin: %(fields)s.")
+            % {"move": LABELS[move], "fields": ", ".join(unknown)},
+            field=unknown[0],
+            code="unknown_field",
+        )
+    values = {}
+    for name, parse in step.fields.items():
+        if fields.get(name) is None and move == Move.UPDATE and name in KEPT:
+            values[name] = KEPT[name](obj)
+        else:
+            values[name] = parse(fields.get(name))
+    return step.service(user=user, proposal=obj, **values)
+
+
 # ------------------------------------------------------------------------------ feedback link
 
 
-def proposal_from_feedback(*, feedback, user, note: str = "") -> str:
-    """The handler registered with `tthc.feedback.extensions`: a draft proposal whose source is
+def proposal_from_feedback(*, feedback: Feedback, user: User | None, note: str = "") -> str:
+    """The hand-off `tthc.core.handoffs.SIMPLIFY_FEEDBACK` (registered in `apps.py`): a draft proposal whose source is
     the feedback (about a regulation) and whose item is the feedback's procedure, if any. The
     feedback service has already checked the officer may propose (its own policy)."""
     items = []

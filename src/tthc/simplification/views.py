@@ -7,32 +7,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tthc.catalog.models import Procedure
 from tthc.core.dates import parse_date
 from tthc.core.errors import ApplicationError, NotFound, PermissionDenied
 from tthc.core.text import ascii_digits
-from tthc.org.models import Agency
-from tthc.org.policy import DENIED_MESSAGES, Action, can, can_somewhere
 
 from . import changes as change_rules
 from . import defaults, exports, selectors, services
+from .calculator import CostInput, compute
 from .models import CostChannel, ProposalStatus
 from .services import ItemInput
-from .transitions import LABELS, TRANSITIONS, allowed
+from .transitions import LABELS, Move
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _staff_or_403(request) -> None:
-    user = request.user
-    if not (
-        can_somewhere(user, Action.SIMPLIFICATION_EDIT)
-        or can_somewhere(user, Action.SIMPLIFICATION_APPROVE)
-    ):
-        raise PermissionDenied(DENIED_MESSAGES[Action.SIMPLIFICATION_EDIT])
 
 
 def _denied(request, exc: ApplicationError):
@@ -47,7 +37,7 @@ def staff(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         try:
-            _staff_or_403(request)
+            selectors.require_staff(request.user)
             return view(request, *args, **kwargs)
         except (PermissionDenied, NotFound) as exc:
             return _denied(request, exc)
@@ -60,12 +50,15 @@ def staff(view):
 def _proposal(code: str):
     proposal = selectors.proposal_detail(code)
     if proposal is None:
-        raise NotFound("Không có phương án này.")
+        raise NotFound(_("Không có phương án này."))
     return proposal
 
 
-def _agency(value: str) -> Agency | None:
-    return Agency.objects.filter(pk=value).first() if ascii_digits(value) else None
+def _procedure(code: str):
+    procedure = selectors.catalog_procedure(code)
+    if procedure is None:
+        raise NotFound(_("Không có thủ tục mã '%(code)s' trong danh mục.") % {"code": code})
+    return procedure
 
 
 # ----------------------------------------------------------------------------- proposals
@@ -84,7 +77,7 @@ def staff_list(request):
             "page": page,
             "status": status,
             "statuses": ProposalStatus.choices,
-            "may_edit": can_somewhere(request.user, Action.SIMPLIFICATION_EDIT),
+            "may_edit": selectors.may_create(request.user),
         },
     )
 
@@ -93,7 +86,7 @@ def _header(request) -> dict:
     post = request.POST
     return {
         "title": post.get("title", ""),
-        "responsible_agency": _agency(post.get("responsible_agency", "")),
+        "responsible_agency": selectors.agency_choice(post.get("responsible_agency", "")),
         "due_on": parse_date(post.get("due_on")),
         "rationale": post.get("rationale", ""),
         "legal_text": post.get("legal_text", ""),
@@ -105,22 +98,14 @@ def _header(request) -> dict:
 def staff_create(request):
     error = None
     if request.method == "POST":
+        code = request.POST.get("procedure_code", "").strip()
         try:
             proposal = services.create_proposal(
                 user=request.user,
-                items=[
-                    ItemInput(
-                        request.POST.get("procedure_code", "").strip(),
-                        request.POST.get("channel", CostChannel.IN_PERSON),
-                    )
-                ],
+                items=[ItemInput(code, request.POST.get("channel", CostChannel.IN_PERSON))],
                 **_header(request),
             )
-            return redirect(
-                "simplification:staff-item",
-                code=proposal.code,
-                procedure=proposal.items.get().procedure.code,
-            )
+            return redirect("simplification:staff-item", code=proposal.code, procedure=code)
         except PermissionDenied:
             raise
         except ApplicationError as exc:
@@ -131,7 +116,7 @@ def staff_create(request):
         {
             "error": error,
             "values": request.POST,
-            "agencies": Agency.objects.order_by("name"),
+            "agencies": selectors.agencies(),
             "channels": CostChannel.choices,
         },
         status=422 if error else 200,
@@ -141,19 +126,12 @@ def staff_create(request):
 @staff
 def staff_detail(request, code: str):
     proposal = _proposal(code)
-    moves = [
-        {"value": m.value, "label": TRANSITIONS[m].label}
-        for m in allowed(proposal.status)
-        if can(request.user, TRANSITIONS[m].policy, proposal.responsible_agency)
-    ]
+    actions = selectors.proposal_actions(request.user, proposal)
     items = [
         {"item": i, "changes": [change_rules.describe(c) for c in i.changes]}
         for i in proposal.items.all()
     ]
-    may_edit = proposal.status == ProposalStatus.DRAFT and can(
-        request.user, Action.SIMPLIFICATION_EDIT, proposal.responsible_agency
-    )
-    if may_edit and request.GET.get("ma", "").strip():
+    if actions["may_edit"] and request.GET.get("ma", "").strip():
         return redirect(
             "simplification:staff-item", code=proposal.code, procedure=request.GET["ma"].strip()
         )
@@ -163,8 +141,7 @@ def staff_detail(request, code: str):
         {
             "p": proposal,
             "items": items,
-            "moves": moves,
-            "may_edit": may_edit,
+            **actions,
             "events": [
                 {
                     "e": e,
@@ -177,18 +154,19 @@ def staff_detail(request, code: str):
     )
 
 
+# What a move form posts besides the fields of the move (`services.perform` refuses any other);
+# `user` and `obj` are its own arguments.
+NOT_FIELDS = {"csrfmiddlewaretoken", "move", "user", "obj"}
+
+
 @staff
 @require_POST
 def staff_action(request, code: str):
     proposal = _proposal(code)
+    fields = {k: request.POST.get(k) for k in request.POST if k not in NOT_FIELDS}
     try:
-        services.transition(
-            user=request.user,
-            proposal=proposal,
-            move=request.POST.get("move", ""),
-            note=request.POST.get("note", ""),
-            decision_number=request.POST.get("decision_number", ""),
-            decision_date=parse_date(request.POST.get("decision_date")),
+        services.perform(
+            action=request.POST.get("move", ""), user=request.user, obj=proposal, **fields
         )
     except PermissionDenied:
         raise
@@ -200,10 +178,6 @@ def staff_action(request, code: str):
             status=exc.status,
         )
     return redirect("simplification:staff-detail", code=proposal.code)
-
-
-def _items_of(proposal) -> list[ItemInput]:
-    return [ItemInput(i.procedure.code, i.channel, list(i.changes)) for i in proposal.items.all()]
 
 
 def _changes_from(post, data: dict) -> list[dict]:
@@ -243,14 +217,12 @@ def _changes_from(post, data: dict) -> list[dict]:
 def staff_item(request, code: str, procedure: str):
     """Add a procedure to a draft, or change what the proposal changes in it."""
     proposal = _proposal(code)
-    target = Procedure.objects.select_related("current_version").filter(code=procedure).first()
-    if target is None or target.current_version is None:
-        raise NotFound(f"Không có thủ tục mã '{procedure}' trong danh mục.")
-    data = target.versions.order_by("-number").first().data
+    target = _procedure(procedure)
+    data = selectors.latest_data(target)
     current = next((i for i in proposal.items.all() if i.procedure_id == target.pk), None)
     error = None
     if request.method == "POST":
-        items = [i for i in _items_of(proposal) if i.procedure_code != target.code]
+        items = [i for i in services.items_of(proposal=proposal) if i.procedure_code != target.code]
         if not request.POST.get("remove"):
             items.append(
                 ItemInput(
@@ -260,17 +232,7 @@ def staff_item(request, code: str, procedure: str):
                 )
             )
         try:
-            services.update_proposal(
-                user=request.user,
-                proposal=proposal,
-                title=proposal.title,
-                items=items,
-                responsible_agency=proposal.responsible_agency,
-                rationale=proposal.rationale,
-                legal_text=proposal.legal_text,
-                amending_body=proposal.amending_body,
-                due_on=proposal.due_on,
-            )
+            services.perform(action=Move.UPDATE, user=request.user, obj=proposal, items=items)
             return redirect("simplification:staff-detail", code=proposal.code)
         except PermissionDenied:
             raise
@@ -340,9 +302,9 @@ def _cost_rows(post, prefix: str, amount_key: str) -> list[dict]:
 
 @staff
 def staff_cost(request, procedure: str, channel: str):
-    target = Procedure.objects.filter(code=procedure).first()
-    if target is None or target.current_version_id is None or channel not in CostChannel.values:
-        raise NotFound(f"Không có thủ tục mã '{procedure}' trong danh mục.")
+    target = _procedure(procedure)
+    if channel not in CostChannel.values:
+        raise NotFound(_("Không có thủ tục mã '%(code)s' trong danh mục.") % {"code": procedure})
     error = None
     saved = None
     if request.method == "POST":
@@ -367,9 +329,7 @@ def staff_cost(request, procedure: str, channel: str):
             raise
         except ApplicationError as exc:
             error = exc
-    inputs = services.cost_inputs_for(target, channel)
-    from .calculator import CostInput, compute
-
+    inputs = selectors.cost_inputs(target, channel)
     result = compute(CostInput.from_dict(inputs))
     return render(
         request,
@@ -397,11 +357,7 @@ def staff_figures(request):
 
 
 def _report_items(request):
-    status = request.GET.get("trang_thai", "")
-    items = selectors.public_items()
-    if status:
-        items = items.filter(proposal__status=status)
-    return list(items)
+    return list(selectors.public_items(status=request.GET.get("trang_thai", "")))
 
 
 @staff

@@ -56,6 +56,7 @@ from django.db import models, transaction
 
 from tthc.workdays.engine import Deadline, WorkingCalendar, to_local
 from tthc.workdays.models import CalendarOverride, DeadlineChange
+from tthc.workdays.selectors import calendar_for, office_hours
 
 logger = logging.getLogger(__name__)
 
@@ -142,8 +143,6 @@ def recompute_open_deadlines(
     reason: str, override: CalendarOverride | None = None
 ) -> RecomputeReport:
     """Recompute every open record of every source; see the module docstring."""
-    from tthc.workdays.selectors import calendar_for, office_hours
-
     hours = office_hours()
     calendars: dict[int | None, WorkingCalendar] = {}
     report = RecomputeReport()

@@ -229,6 +229,10 @@ def manageable_scope(user) -> tuple[bool, QuerySet[Agency]]:
     return False, Agency.objects.filter(pk__in=ids, is_active=True).order_by("name")
 
 
+def override(pk: int) -> CalendarOverride | None:
+    return CalendarOverride.objects.select_related("agency").filter(pk=pk).first()
+
+
 def override_list(*, year: int | None = None, recent_changes: int = 10) -> QuerySet:
     """Overrides (of ``year``) with their agency, the number of deadlines each moved and the
     latest ``recent_changes`` of them as ``recent_changes``. A fixed number of queries."""

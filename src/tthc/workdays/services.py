@@ -7,13 +7,16 @@ import logging
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from tthc.core.errors import Conflict, ValidationError
+from tthc.core.models import User
 from tthc.org.models import Agency
 from tthc.org.policy import Action, require
 from tthc.workdays.engine import FIRST_YEAR, LAST_YEAR, WEEKDAY_NAMES, WorkingCalendar
 from tthc.workdays.models import CalendarOverride, OverrideEvent
 from tthc.workdays.selectors import office_hours, overrides_for
+from tthc.workdays.tasks import recompute_deadlines_task
 
 logger = logging.getLogger(__name__)
 
@@ -25,16 +28,16 @@ def _fmt(day: date) -> str:
     return f"{day:%d/%m/%Y} ({WEEKDAY_NAMES[day.weekday()]})"
 
 
-def scope_label(agency: Agency | None) -> str:
-    return "toàn tỉnh" if agency is None else str(agency)
+def _scope_label(agency: Agency | None) -> str:
+    return _("toàn tỉnh") if agency is None else str(agency)
 
 
-def describe_override(override: CalendarOverride) -> str:
+def describe_override(*, override: CalendarOverride) -> str:
     kind = "ngày làm việc" if override.is_working else "ngày nghỉ"
     text = f"{kind} {override.date:%d/%m/%Y} “{override.name}”"
     if override.reference:
         text += f" ({override.reference})"
-    return f"{text}, phạm vi {scope_label(override.agency)}"
+    return f"{text}, phạm vi {_scope_label(override.agency)}"
 
 
 def _snapshot(override: CalendarOverride) -> dict:
@@ -51,22 +54,27 @@ def _clean(
     *, day: date, is_working: bool, name: str, reference: str
 ) -> tuple[date, bool, str, str]:
     if isinstance(day, datetime) or not isinstance(day, date):
-        raise ValidationError("Ngày điều chỉnh không hợp lệ.", field="date")
+        raise ValidationError(_("Ngày điều chỉnh không hợp lệ."), field="date")
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ValidationError(
-            f"Ngày điều chỉnh phải trong các năm {FIRST_YEAR}–{LAST_YEAR}.", field="date"
+            _("Ngày điều chỉnh phải trong các năm %(first)s–%(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            field="date",
         )
     if not isinstance(is_working, bool):
-        raise ValidationError("Cần chọn ngày làm việc hoặc ngày nghỉ.", field="is_working")
+        raise ValidationError(_("Cần chọn ngày làm việc hoặc ngày nghỉ."), field="is_working")
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Cần nhập tên hoặc lý do của ngày điều chỉnh.", field="name")
+        raise ValidationError(_("Cần nhập tên hoặc lý do của ngày điều chỉnh."), field="name")
     if len(name) > NAME_MAX:
-        raise ValidationError(f"Tên quá dài (tối đa {NAME_MAX} ký tự).", field="name")
+        raise ValidationError(
+            _("Tên quá dài (tối đa %(count)s ký tự).") % {"count": NAME_MAX}, field="name"
+        )
     reference = (reference or "").strip()
     if len(reference) > REFERENCE_MAX:
         raise ValidationError(
-            f"Số quyết định quá dài (tối đa {REFERENCE_MAX} ký tự).", field="reference"
+            _("Số quyết định quá dài (tối đa %(count)s ký tự).") % {"count": REFERENCE_MAX},
+            field="reference",
         )
     return day, is_working, name, reference
 
@@ -77,19 +85,24 @@ def _refuse_if_redundant(day: date, is_working: bool, agency: Agency | None) -> 
     base = WorkingCalendar(overrides_for(None) if agency is not None else (), office_hours())
     if base.is_working_day(day) != is_working:
         return
-    where = "" if agency is None else " theo lịch toàn tỉnh"
+    where = "" if agency is None else _(" theo lịch toàn tỉnh")
     if is_working:
         raise ValidationError(
-            f"Ngày {_fmt(day)} đã là ngày làm việc{where}; không cần điều chỉnh thành ngày "
-            "làm việc.",
+            _(
+                "Ngày %(day)s đã là ngày làm việc%(where)s; không cần điều chỉnh thành ngày làm việc."
+            )
+            % {"day": _fmt(day), "where": where},
             field="is_working",
         )
     reason = base.reason(day)
     if reason is None or reason == WEEKDAY_NAMES[day.weekday()]:
-        reason = "nghỉ cuối tuần"
+        reason = _("nghỉ cuối tuần")
     raise ValidationError(
-        f"Ngày {_fmt(day)} đã là ngày nghỉ{where} ({reason}); không cần điều chỉnh thành ngày "
-        "nghỉ.",
+        _(
+            "Ngày %(day)s đã là ngày nghỉ%(where)s (%(reason)s); không cần điều chỉnh thành "
+            "ngày nghỉ."
+        )
+        % {"day": _fmt(day), "where": where, "reason": reason},
         field="is_working",
     )
 
@@ -104,15 +117,16 @@ def _refuse_duplicate(day: date, agency: Agency | None, exclude_pk: int | None =
 def _duplicate_error(day: date, agency: Agency | None, name: str | None = None) -> Conflict:
     what = f": “{name}”" if name else ""
     return Conflict(
-        f"Ngày {day:%d/%m/%Y} đã có điều chỉnh trong phạm vi {scope_label(agency)}{what}. "
-        "Hãy sửa hoặc xóa điều chỉnh đó thay vì thêm mới.",
+        _(
+            "Ngày %(day)s đã có điều chỉnh trong phạm vi %(scope)s%(what)s. Hãy sửa hoặc xóa "
+            "điều chỉnh đó thay vì thêm mới."
+        )
+        % {"day": f"{day:%d/%m/%Y}", "scope": _scope_label(agency), "what": what},
         field="date",
     )
 
 
 def _queue_recompute(override_id: int | None, reason: str) -> None:
-    from tthc.workdays.tasks import recompute_deadlines_task
-
     def enqueue() -> None:
         recompute_deadlines_task.enqueue(override_id, reason)
 
@@ -123,7 +137,7 @@ def _queue_recompute(override_id: int | None, reason: str) -> None:
 
 def add_override(
     *,
-    user,
+    user: User,
     date: date,
     is_working: bool,
     name: str,
@@ -158,7 +172,7 @@ def add_override(
             after=_snapshot(override),
             user=user,
         )
-        _queue_recompute(override.pk, f"Thêm {describe_override(override)}")
+        _queue_recompute(override.pk, f"Thêm {describe_override(override=override)}")
     return override
 
 
@@ -171,7 +185,7 @@ def _refuse_redundant_and_duplicate(
 
 def change_override(
     *,
-    user,
+    user: User,
     override: CalendarOverride,
     date: date,
     is_working: bool,
@@ -194,7 +208,7 @@ def change_override(
             .first()
         )
         if current is None:
-            raise Conflict("Ngày điều chỉnh này vừa bị xóa.", field="date")
+            raise Conflict(_("Ngày điều chỉnh này vừa bị xóa."), field="date")
         before = _snapshot(current)
         _refuse_redundant_and_duplicate(day, is_working, agency, exclude_pk=current.pk)
         current.date, current.is_working, current.name = day, is_working, name
@@ -216,11 +230,13 @@ def change_override(
             after=after,
             user=user,
         )
-        _queue_recompute(current.pk, f"Sửa điều chỉnh lịch thành {describe_override(current)}")
+        _queue_recompute(
+            current.pk, f"Sửa điều chỉnh lịch thành {describe_override(override=current)}"
+        )
     return current
 
 
-def remove_override(*, user, override: CalendarOverride) -> None:
+def remove_override(*, user: User, override: CalendarOverride) -> None:
     """Delete an override; deadlines it moved are recomputed (and logged) without it."""
     require(user, Action.CALENDAR_MANAGE, override.agency)
     with transaction.atomic():
@@ -232,7 +248,7 @@ def remove_override(*, user, override: CalendarOverride) -> None:
         )
         if current is None:
             return  # already gone: the result the user asked for
-        reason = f"Xóa {describe_override(current)}"
+        reason = f"Xóa {describe_override(override=current)}"
         OverrideEvent.objects.create(
             kind=OverrideEvent.Kind.REMOVED,
             override=None,

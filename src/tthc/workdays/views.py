@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,7 +88,7 @@ def _list_url(year: int) -> str:
 def _done_message(verb: str, override: CalendarOverride) -> str:
     return _(
         "Đã %(verb)s %(what)s. Thời hạn của các hồ sơ đang giải quyết được tính lại theo lịch mới."
-    ) % {"verb": verb, "what": services.describe_override(override)}
+    ) % {"verb": verb, "what": services.describe_override(override=override)}
 
 
 @login_required
@@ -138,7 +138,9 @@ def overrides(request):
 
 def _managed_override(request, pk: int):
     """The override and the user's scope, or None for the scope when they may not manage it."""
-    override = get_object_or_404(CalendarOverride.objects.select_related("agency"), pk=pk)
+    override = selectors.override(pk)
+    if override is None:
+        raise Http404(_("Không có điều chỉnh lịch này."))
     if not can(request.user, Action.CALENDAR_MANAGE, override.agency):
         return override, None
     province, agencies = selectors.manageable_scope(request.user)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tthc.catalog import services
+from tthc.catalog.tasks import apply_due_versions_task
 
 
 class Command(BaseCommand):
@@ -24,13 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, queue=False, **options):
         if queue:
-            from tthc.catalog.tasks import apply_due_versions_task
-
             result = apply_due_versions_task.enqueue()
             self.stdout.write(f"Đã đưa vào hàng đợi: {result.id}")
             return
         today = self._parse(date) if date else timezone.localdate()
-        applied = services.apply_due_versions(today)
+        applied = services.apply_due_versions(today=today)
         for version in applied:
             self.stdout.write(f"{version.procedure.code}: áp dụng phiên bản {version.number}")
         self.stdout.write(f"Đã áp dụng {len(applied)} phiên bản đến hạn ngày {today:%d/%m/%Y}.")

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"Không có tài khoản '{user}'.")
-        files, _ = discover(paths)
+        files, _ = discover(paths=paths)
         with tqdm(
             total=len(files),
             unit="tệp",
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             file=self.stderr._out,
         ) as bar:
             result = import_procedures(
-                paths, user=account, mapping=mapping_file, on_file=lambda _p: bar.update(1)
+                paths=paths, user=account, mapping=mapping_file, on_file=lambda _p: bar.update(1)
             )
         for line in result.records:
             if line.outcome == "failed":
