@@ -2,8 +2,9 @@
 `000.00.15.H15-240202-0007`, the sequence counted per agency and day.
 
 The counter row of (agency, day) is incremented inside the caller's transaction: on PostgreSQL
-`select_for_update` serialises concurrent intakes on that row; on SQLite the settings open every
-transaction as IMMEDIATE, which takes the write lock at BEGIN. Numbers are never reused; a
+the row lock of that `UPDATE` serialises concurrent intakes until the transaction ends (so the
+caller takes the code last); on SQLite the settings open every transaction as IMMEDIATE, which
+takes the write lock at BEGIN. Numbers are never reused; a
 rolled-back intake rolls its increment back too, and a gap (e.g. a number taken by a transaction
 that later failed elsewhere) is harmless. The unique constraint on `Dossier.code` is the last
 guard: `services` retries with `resync_counter` if a code is somehow taken already.
@@ -15,7 +16,6 @@ import re
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from tthc.dossiers.models import Dossier, DossierCodeCounter
 from tthc.org.models import Agency
@@ -43,13 +43,25 @@ def _counter(agency: Agency, day: date) -> DossierCodeCounter:
 
 
 def next_code(*, agency: Agency, day: date) -> str:
-    """Take the next number of (agency, day). Must run inside a transaction."""
-    if not transaction.get_connection().in_atomic_block:
+    """Take the next number of (agency, day). Must run inside a transaction, which holds the
+    counter row until it ends: call it as late in the transaction as possible."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("next_code() phải chạy trong một giao dịch.")
-    counter = _counter(agency, day)
-    DossierCodeCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return format_code(agency.code, day, counter.last)
+    table = connection.ops.quote_name(DossierCodeCounter._meta.db_table)
+    for _ in range(2):
+        # One statement locks, increments and reads (the ORM's update cannot return).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE {table} SET "last" = "last" + 1 '
+                'WHERE "agency_id" = %s AND "day" = %s RETURNING "last"',
+                [agency.pk, day],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return format_code(agency.code, day, row[0])
+        _counter(agency, day)  # the day's first code: create the row, then increment it
+    raise RuntimeError("bộ đếm mã hồ sơ không tạo được")
 
 
 def resync_counter(*, agency: Agency, day: date) -> None:

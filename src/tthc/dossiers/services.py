@@ -10,9 +10,10 @@ the action's service.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -212,53 +213,48 @@ def _create_rows(
     unit,
     stored: list[str],
 ) -> Dossier:
+    documents = []
+    for i, line in enumerate(lines, start=1):  # the files before the transaction
+        upload = line.pop("upload")
+        row = DossierDocument(position=i, **line)
+        if upload is not None:
+            name = uploads.store(DOCUMENTS_FOLDER, upload)
+            stored.append(name)
+            row.file.name = name
+            row.file_name = upload.display_name
+        documents.append(row)
     with transaction.atomic():
         person = Applicant.objects.create(**applicant_fields)
-        for attempt in range(CODE_ATTEMPTS):
-            code = codes.next_code(agency=receiving_agency, day=day)
-            try:
-                with transaction.atomic():
-                    dossier = Dossier.objects.create(
-                        code=code,
-                        procedure=procedure,
-                        procedure_version=version.number,
-                        channel=channel,
-                        reception_point=reception_point,
-                        receiving_agency=receiving_agency,
-                        resolving_agency=resolving_agency,
-                        current_agency=(
-                            resolving_agency if status == Status.RECEIVED else receiving_agency
-                        ),
-                        applicant=person,
-                        lookup_secret=lookupcode.new_code(),
-                        fee_due=fee_due,
-                        submitted_at=now,
-                        time_amount=amount,
-                        time_unit=unit.value,
-                        status=Status.SUBMITTED,
-                    )
-                break
-            except IntegrityError:
-                if attempt == CODE_ATTEMPTS - 1:
-                    raise Conflict(_("Không cấp được mã hồ sơ, vui lòng thử lại.")) from None
-                codes.resync_counter(agency=receiving_agency, day=day)
-        rows = []
-        for i, line in enumerate(lines, start=1):
-            upload = line.pop("upload")
-            row = DossierDocument(dossier=dossier, position=i, **line)
-            if upload is not None:
-                name = uploads.store(DOCUMENTS_FOLDER, upload)
-                stored.append(name)
-                row.file.name = name
-                row.file_name = upload.display_name
-            rows.append(row)
-        DossierDocument.objects.bulk_create(rows)
+        dossier = Dossier.objects.create(
+            code=_provisional_code(),
+            procedure=procedure,
+            procedure_version=version.number,
+            channel=channel,
+            reception_point=reception_point,
+            receiving_agency=receiving_agency,
+            resolving_agency=resolving_agency,
+            current_agency=(resolving_agency if status == Status.RECEIVED else receiving_agency),
+            applicant=person,
+            lookup_secret=lookupcode.new_code(),
+            fee_due=fee_due,
+            submitted_at=now,
+            time_amount=amount,
+            time_unit=unit.value,
+            status=Status.SUBMITTED,
+        )
+        for row in documents:
+            row.dossier = dossier
+        DossierDocument.objects.bulk_create(documents)
         DossierAgency.objects.bulk_create(
             [
                 DossierAgency(dossier=dossier, agency=receiving_agency, role=Involvement.RECEIVING),
                 DossierAgency(dossier=dossier, agency=resolving_agency, role=Involvement.RESOLVING),
             ]
         )
+        if status == Status.RECEIVED:
+            _start_clock(dossier, now)
+        dossier.status = status
+        _issue_code(dossier, agency=receiving_agency, day=day)
         event = append_event(
             DossierEvent,
             dossier,
@@ -271,12 +267,30 @@ def _create_rows(
             to_status=status,
             agency_id=dossier.current_agency_id,
         )
-        if status == Status.RECEIVED:
-            _start_clock(dossier, now)
-        dossier.status = status
-        dossier.save()
         notifications.schedule(event)
     return dossier
+
+
+def _provisional_code() -> str:
+    """The code column until `_issue_code`, never seen outside the intake's transaction."""
+    return f"~{uuid.uuid4().hex}"
+
+
+def _issue_code(dossier: Dossier, *, agency: Agency, day: date) -> None:
+    """Take the dossier's code and save it, as the intake's last writes: the counter row of
+    (agency, day) stays locked until the transaction commits, and every other intake at that
+    desk that day waits for it from here on, so nothing slow may follow (files are stored
+    before, the notification is one row)."""
+    for attempt in range(CODE_ATTEMPTS):
+        dossier.code = codes.next_code(agency=agency, day=day)
+        try:
+            with transaction.atomic():
+                dossier.save()
+            return
+        except IntegrityError:
+            if attempt == CODE_ATTEMPTS - 1:
+                raise Conflict(_("Không cấp được mã hồ sơ, vui lòng thử lại.")) from None
+            codes.resync_counter(agency=agency, day=day)
 
 
 def submit_online(
