@@ -339,11 +339,11 @@ def test_the_queue_names_working_days_left_and_late(city, client, travel):
     due = dossier.due_at.astimezone(VN_TZ).date()
     assert due == datetime(2026, 2, 10).date()  # 1 working day
 
-    (row,) = selectors.with_time_left([dossier], now=datetime(2026, 2, 9, 10, tzinfo=VN_TZ))
-    assert row.time_left == {"late": False, "days": 1}
+    (row,) = selectors.queue_rows([dossier], now=datetime(2026, 2, 9, 10, tzinfo=VN_TZ))
+    assert (row.left, row.left_class, row.overdue) == ("Còn 1 ngày làm việc", "", False)
     # Due Tuesday 10/2; on Monday 23/2 it is late by 4 working days (11, 12, 13, 23 Feb).
-    (row,) = selectors.with_time_left([dossier], now=datetime(2026, 2, 23, 9, tzinfo=VN_TZ))
-    assert row.time_left == {"late": True, "days": 4}
+    (row,) = selectors.queue_rows([dossier], now=datetime(2026, 2, 23, 9, tzinfo=VN_TZ))
+    assert (row.left, row.left_class, row.overdue) == ("Trễ 4 ngày làm việc", "ds-late", True)
 
     travel(2026, 2, 23, 9)
     client.force_login(officer)

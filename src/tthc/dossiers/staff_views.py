@@ -70,7 +70,7 @@ def queue(request):
             "tab_label": selectors.QUEUE_TABS[view.tab],
             "tabs": tabs,
             "page": view.page,
-            "rows": selectors.with_time_left(view.page.rows, now=view.now),
+            "rows": selectors.queue_rows(view.page.rows, now=view.now),
             "summary_panel": {
                 "summary": [
                     {
@@ -81,8 +81,6 @@ def queue(request):
                     for key in selectors.DESK_SUMMARY
                 ]
             },
-            "now": view.now,
-            "running": [Status.RECEIVED, Status.PROCESSING, Status.AWAITING_PAYMENT],
             "may_receive": view.may_receive,
         },
     )
