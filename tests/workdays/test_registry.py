@@ -11,9 +11,11 @@ import pytest
 
 from tests.factories import AgencyFactory
 from tests.workdays.helpers import MemorySource
+from tthc.core import revisions
 from tthc.workdays import registry, services
 from tthc.workdays.engine import VN_TZ
 from tthc.workdays.models import DeadlineChange
+from tthc.workdays.selectors import REVISION
 from tthc.workdays.tasks import recompute_deadlines_task
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +46,9 @@ def test_adding_a_day_off_moves_an_open_deadline_and_logs_it(
             name="Lễ hội địa phương",
             reference="12/QĐ-UBND",
         )
-    assert len(callbacks) == 1
+    # After the commit: the open deadlines recomputed, and every process's calendars dropped.
+    assert len(callbacks) == 2
+    assert revisions.current(REVISION) == 1
     assert record.due_at == MOVED
     assert any(
         "Bỏ qua 06/03/2024 (Thứ Tư): Lễ hội địa phương" in line for line in record.explanation

@@ -287,19 +287,3 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.files_done / self.files_total) if self.files_total else 0
-
-
-class CatalogRevision(models.Model):
-    """One row: a number raised after every committed change of what a search can return or
-    show (procedures, their agency links, fields, agencies). Cached search results are keyed
-    by it (`tthc.catalog.search.SearchResults`), so a change is seen by every process on its
-    next request. Written only by `tthc.catalog.search.mark_changed`."""
-
-    number = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "phiên bản danh mục (tìm kiếm)"
-        verbose_name_plural = "phiên bản danh mục (tìm kiếm)"
-
-    def __str__(self) -> str:
-        return str(self.number)

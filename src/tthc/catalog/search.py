@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -37,10 +37,10 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from tthc.catalog.models import CatalogRevision, Field, Procedure, ProcedureAgency
+from tthc.catalog.models import Field, Procedure, ProcedureAgency
+from tthc.core import revisions
 from tthc.core.text import fold, fold_words
 from tthc.org.models import Agency
 
@@ -182,52 +182,31 @@ def unindex_procedure(procedure_id: int) -> None:
 
 RESULT_DEPTH = 100  # pages 1–5 at 20 a page; deeper pages are ranked again on each request
 CACHE_SECONDS = 24 * 3600  # an upper bound: a new revision or a new day replaces every entry
-_REVISION_TABLE = "catalog_catalogrevision"
+REVISION = "catalog"  # tthc.core.revisions: raised after each committed change of the catalog
 
 
 def catalog_revision() -> int:
-    """The number `mark_changed` raises after each committed change (0 without the row)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {_REVISION_TABLE} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else 0
-
-
-def _bump_revision() -> None:
-    if not CatalogRevision.objects.filter(pk=1).update(number=F("number") + 1):
-        CatalogRevision.objects.bulk_create(
-            [CatalogRevision(pk=1, number=1)], ignore_conflicts=True
-        )
+    """The number `mark_changed` raises after each committed change (0 before the first)."""
+    return revisions.current(REVISION)
 
 
 def _changes_pending() -> bool:
     """This transaction changed the catalog and has not committed: what it sees is not what
     the revision says, so its searches neither read nor fill the cache."""
-    return connection.in_atomic_block and any(
-        entry[1] is _bump_revision for entry in connection.run_on_commit
-    )
+    return revisions.pending(REVISION)
 
 
 def mark_changed() -> None:
     """Say that what searches return may have changed: the revision is raised once, after the
     current transaction commits (never inside it, so a long import holds no lock that other
     writers would wait for, and a rolled-back change raises nothing)."""
-    if _changes_pending():
-        return  # already raised when this transaction commits
-    transaction.on_commit(_bump_revision)
-
-
-def _changed(sender, **kwargs) -> None:
-    mark_changed()
+    revisions.mark_changed(REVISION)
 
 
 def connect_signals() -> None:
     """Saves and deletes outside the services (admin, shell, other apps) raise the revision
     too; the services also call `mark_changed` for their bulk writes, which send no signal."""
-    for model in (Procedure, ProcedureAgency, Field, Agency):
-        uid = f"tthc.catalog.search:{model.__name__}"
-        post_save.connect(_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_changed, sender=model, dispatch_uid=uid)
+    revisions.watch(REVISION, Procedure, ProcedureAgency, Field, Agency)
 
 
 def search_key(query: str) -> tuple | None:

@@ -77,3 +77,20 @@ class Event(AppendOnlyModel):
 
     class Meta:
         abstract = True
+
+
+class Revision(models.Model):
+    """A number per part of the data ("catalog", "org", "workdays"), raised after every
+    committed change of that part: what a process derived from it (search results, the
+    organisation's tree, working calendars) is kept until the number moves. Written only by
+    `tthc.core.revisions`."""
+
+    name = models.CharField("phần dữ liệu", max_length=40, primary_key=True)
+    number = models.BigIntegerField("số phiên bản", default=0)
+
+    class Meta:
+        verbose_name = "phiên bản dữ liệu"
+        verbose_name_plural = "phiên bản dữ liệu"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.number}"

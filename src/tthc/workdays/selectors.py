@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from tthc.core import revisions
 from tthc.core.errors import ValidationError
 from tthc.org.models import Agency, Membership
 from tthc.org.policy import AGENCY, RULES, Action, can
@@ -39,6 +40,8 @@ from tthc.workdays.engine import (
 from tthc.workdays.models import CalendarOverride, DeadlineChange
 
 AgencyRef = Agency | int | None
+
+REVISION = "workdays"  # tthc.core.revisions: raised after each change of an override
 
 
 def _agency_id(agency: AgencyRef) -> int | None:
@@ -85,10 +88,20 @@ def overrides_for(agency: AgencyRef = None) -> list[Override]:
     return list(by_date.values())
 
 
+def _build_calendar(agency_id: int | None, hours: OfficeHours) -> WorkingCalendar:
+    return WorkingCalendar(overrides_for(agency_id), hours)
+
+
+# Calendars change a few times a year; building one (its overrides, then each year's days on
+# first use) costs more than most pages' own work, so each process keeps them until an
+# override changes (`revisions.watch` in WorkdaysConfig.ready). WorkingCalendar is immutable.
+CALENDARS = revisions.Derived(REVISION, _build_calendar)
+
+
 def calendar_for(agency: AgencyRef = None, *, hours: OfficeHours | None = None) -> WorkingCalendar:
     """The working calendar of ``agency`` (``None``: the whole province), office hours from
     settings unless ``hours`` is given."""
-    return WorkingCalendar(overrides_for(agency), hours or office_hours())
+    return CALENDARS.get(_agency_id(agency), hours or office_hours())
 
 
 def statutory_calendar(*, hours: OfficeHours | None = None) -> WorkingCalendar:
