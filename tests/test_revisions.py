@@ -71,3 +71,33 @@ def test_one_raise_per_transaction_whatever_the_number_of_changes():
     assert revisions.current(REVISION) == 1
     CalendarOverride.objects.filter(date=DAY).delete()  # outside a transaction: at once
     assert revisions.current(REVISION) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_changing_transaction_a_value_is_built_once_per_change():
+    with transaction.atomic():
+        CalendarOverride.objects.create(date=DAY, is_working=False, name="Nghỉ bù")
+        built = calendar_for()
+        with CaptureQueriesContext(connection) as captured:
+            assert calendar_for() is built  # kept for this transaction
+        assert len(captured) == 0
+        CalendarOverride.objects.create(date=date(2025, 3, 13), is_working=False, name="Nghỉ")
+        rebuilt = calendar_for()  # its next change: built again, seeing both days
+        assert rebuilt is not built
+        assert not rebuilt.is_working_day(date(2025, 3, 13))
+    assert revisions.current(REVISION) == 1
+    assert calendar_for() is not rebuilt  # the committed one is the process's, built anew
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_reads_the_revisions_once():
+    with revisions.request_scope():
+        with CaptureQueriesContext(connection) as captured:
+            for _ in range(3):
+                calendar_for()
+                revisions.current("catalog")
+        reads = [q for q in captured if "core_revision" in q["sql"]]
+        assert len(reads) == 1
+        # Its own committed change is read again at once.
+        CalendarOverride.objects.create(date=DAY, is_working=False, name="Nghỉ bù")
+        assert not calendar_for().is_working_day(DAY)

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     # The database unreachable: 503 with a Vietnamese message (after the security headers,
     # before anything that reads the database; tthc.core.outage).
     "tthc.core.outage.DatabaseOutageMiddleware",
+    "tthc.core.middleware.RevisionScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tthc.core.middleware.VietnameseFirstLocaleMiddleware",
     # A request Django cannot read answers 400 here, before anything touches GET/POST.

@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tthc.core import revisions
+
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     """Vietnamese unless the visitor chose another language with the switch (cookie).
@@ -107,3 +109,15 @@ def unreadable_response(request, exc: Exception) -> HttpResponse:
         logging.getLogger("tthc").exception("the 400 page failed to render")
         html = render_to_string("core/400_minimal.html", context)
         return HttpResponse(html, status=400)
+
+
+class RevisionScopeMiddleware:
+    """One read of the data's revisions per request (`tthc.core.revisions.request_scope`):
+    what the process keeps is checked once, not at each use."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with revisions.request_scope():
+            return self.get_response(request)

@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from tthc.dossiers.models import DONE_STATUSES, OPEN_STATUSES, RUNNING_STATUSES, Dossier, Status
 from tthc.dossiers.routing import staff_agencies
+from tthc.org import directory
+from tthc.org.models import Agency
 from tthc.workdays.engine import VN_TZ, to_local
 from tthc.workdays.selectors import calendar_for
 
@@ -35,9 +37,11 @@ DONE_COUNT_CAP = 1000
 # consulted): the capped count reads at most this many rows per counted dossier.
 _ROWS_PER_DOSSIER = 3
 
-PAGE_COLUMNS = ("procedure", "receiving_agency", "current_agency", "reception_point", "assignee")
-# What the page, the API row and the time left read: the procedure's stored search text and
-# version data, the agencies' descriptions are left in the database (most of a row's bytes).
+# What the page, the API row and the time left read, with the procedure and the assignee
+# joined (the procedure's stored search text and version data left in the database: most of a
+# row's bytes). The agencies and the desk come from the process's directory: joining them too
+# made planning the query cost more than running it (2.6 ms against 0.2 ms on PostgreSQL).
+PAGE_COLUMNS = ("procedure", "assignee")
 PAGE_FIELDS = (
     "code",
     "channel",
@@ -47,13 +51,32 @@ PAGE_FIELDS = (
     "due_at",
     "new_appointment_at",
     "resolving_agency_id",
+    "receiving_agency_id",
+    "current_agency_id",
+    "reception_point_id",
     "procedure__code",
     "procedure__name",
-    "receiving_agency__name",
-    "current_agency__name",
-    "reception_point__name",
     "assignee__username",
 )
+
+
+def _attach_organisation(rows: list[Dossier]) -> None:
+    """The rows' agencies and desk from the directory (shared instances: read only)."""
+    known = directory.current()
+    missing = {
+        pk
+        for d in rows
+        for pk in (d.receiving_agency_id, d.current_agency_id)
+        if pk not in known.agencies
+    }
+    extra = Agency.objects.in_bulk(missing) if missing else {}  # made by this very transaction
+    for dossier in rows:
+        for name in ("receiving_agency", "current_agency"):
+            pk = getattr(dossier, f"{name}_id")
+            setattr(dossier, name, known.agencies.get(pk) or extra[pk])
+        point = known.points.get(dossier.reception_point_id)
+        if point is not None:
+            dossier.reception_point = point
 
 
 @dataclass(frozen=True)
@@ -286,6 +309,7 @@ def page(
         ids.reverse()
     found = Dossier.objects.select_related(*PAGE_COLUMNS).only(*PAGE_FIELDS).in_bulk(ids)
     rows = [found[pk] for pk in ids if pk in found]
+    _attach_organisation(rows)
     result = Page(rows=rows, first=cursor is None and offset <= 0)
     if backwards:
         result.first = False

@@ -20,7 +20,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from tthc.core.text import fold
-from tthc.org.models import Agency, AgencyKind, Membership, ReceptionPoint, Role
+from tthc.org import directory
+from tthc.org.models import Agency, AgencyKind, ReceptionPoint
 from tthc.org.policy import Action as Policy
 from tthc.org.policy import ancestors_and_self, granted_agencies
 
@@ -71,23 +72,11 @@ def accepts(desk_agency: Agency, procedure, resolving: Agency, *, ancestry=None)
 def staffed_agency_ids() -> set[int]:
     """Agencies where some active account may receive dossiers (a reception role held there
     or at an agency above)."""
-    held = set(
-        Membership.objects.filter(role=Role.RECEPTION_OFFICER, user__is_active=True).values_list(
-            "agency_id", flat=True
-        )
-    )
-    return with_descendants(held)
+    return set(directory.current().staffed)
 
 
 def with_descendants(ids: set[int]) -> set[int]:
-    found, frontier = set(ids), set(ids)
-    while frontier:
-        children = (
-            set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
-        )
-        found |= children
-        frontier = children
-    return found
+    return directory.current().with_descendants(ids)
 
 
 def staff_agencies(user) -> set[int] | None:
@@ -109,13 +98,15 @@ def active_points() -> QuerySet[ReceptionPoint]:
 def desks(procedure, resolving: Agency | None, *, staffed_only: bool = True) -> list:
     """The desks that receive `procedure`'s dossiers for `resolving`, in the order they are
     offered (the first is the default)."""
-    staffed = staffed_agency_ids() if staffed_only else None
-    return rank_desks(procedure, resolving, list(active_points()), staffed)
+    known = directory.current()
+    staffed = set(known.staffed) if staffed_only else None
+    return rank_desks(procedure, resolving, known.active_points(), staffed)
 
 
 def desks_by_agency(procedure, agencies) -> dict[int, list]:
     """`desks` for each of `agencies` (agency id -> desks), in a fixed number of queries."""
-    points, staffed = list(active_points()), staffed_agency_ids()
+    known = directory.current()
+    points, staffed = known.active_points(), set(known.staffed)
     return {a.pk: rank_desks(procedure, a, points, staffed) for a in agencies}
 
 

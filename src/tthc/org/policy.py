@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tthc.core.errors import PermissionDenied
+from tthc.org import directory
 from tthc.org.models import Agency, Membership, Role
 
 
@@ -249,7 +250,10 @@ DENIED_MESSAGES: dict[Action, str | Promise] = {
 
 def ancestors_and_self(agency: Agency) -> set[int]:
     """The agency and every agency above it: where an agency-scoped grant for it may be held."""
-    ids: set[int] = set()
+    known = directory.current()
+    if agency.pk in known.agencies:
+        return known.ancestors_and_self(agency.pk)
+    ids: set[int] = set()  # not saved yet: its own parents
     node: Agency | None = agency
     while node is not None and node.pk not in ids:
         ids.add(node.pk)
