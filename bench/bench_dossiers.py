@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_dossiers.py          # also run by make bench (bench/run.py)
     .venv/bin/python bench/bench_dossiers.py -d 20 --only queue
 
-1. The staff queue at 1M dossiers: `/quan-tri/ho-so/?tab=…` (every tab) and the staff API
+1. The staff queue at 1M dossiers: `/quan-tri/ho-so/?the=…` (every tab) and the staff API
    `/api/v1/staff/dossiers?tab=…`, 8 signed-in clients (several accounts: the province's
    centre, a ward's centre, a ward's committee (two agencies), a department, a control officer
    who sees the whole province); most requests are first pages, about a third follow the
@@ -154,7 +154,7 @@ def queries_per_page(users) -> dict:
         client.force_login(users[name])
         for tab in TABS:
             for kind, path in (
-                ("page", f"/quan-tri/ho-so/?tab={tab}"),
+                ("page", f"/quan-tri/ho-so/?the={tab}"),
                 ("api", f"/api/v1/staff/dossiers?tab={tab}"),
             ):
                 client.get(path)  # warm: session, caches
@@ -372,7 +372,7 @@ class Memory:
 
 # --------------------------------------------------------------------------- phases
 
-NEXT_LINK = re.compile(r'href="(\?tab=[^"]*(?:&amp;|&)(?:trang|sau)=[^"]+)"[^>]*>[^<]*Sau')
+NEXT_LINK = re.compile(r'href="(\?the=[^"]*(?:&amp;|&)sau=[^"]+)"[^>]*>[^<]*Sau')
 
 
 def queue_phase(port, prepared, args, *, api: bool, server_pid) -> Load:
@@ -391,8 +391,9 @@ def queue_phase(port, prepared, args, *, api: bool, server_pid) -> Load:
         else:
             tab = rng.choice(TABS)
             mine.update(tab=tab, depth=0)
-            base = "/api/v1/staff/dossiers" if api else "/quan-tri/ho-so/"
-            path, label = f"{base}?tab={tab}", f"{tab} first"
+            # The page's parameters are Vietnamese (`the`, `sau`), the API's English.
+            path = f"/api/v1/staff/dossiers?tab={tab}" if api else f"/quan-tri/ho-so/?the={tab}"
+            label = f"{tab} first"
             if api:
                 mine["page"] = 1
         mine["next"] = None
@@ -600,10 +601,18 @@ def main(argv: list[str] | None = None) -> int:
     phases = set(args.only or ["floor", "queue", "api", "lookup", "intake"])
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    print(f"== Dossiers ({args.database_url.rsplit('/', 1)[-1]}) ==", flush=True)
-    generated = ensure_queue_database(args.database_url, args.count)
-    prepared = run_prepare("queue", args.database_url)
-    print(f"  {prepared['dossiers']:,} dossiers, {len(prepared['sessions'])} accounts", flush=True)
+    # The 1M-dossier database only for the phases that read it (an intake-only run needs none).
+    on_queue = bool(phases & {"queue", "api", "lookup"})
+    generated = None
+    prepared: dict = {"dossiers": 0, "sessions": {}, "codes": [], "queries": {}}
+    if on_queue:
+        print(f"== Dossiers ({args.database_url.rsplit('/', 1)[-1]}) ==", flush=True)
+        generated = ensure_queue_database(args.database_url, args.count)
+        prepared = run_prepare("queue", args.database_url)
+        print(
+            f"  {prepared['dossiers']:,} dossiers, {len(prepared['sessions'])} accounts",
+            flush=True,
+        )
     rows: list[dict] = []
     breakdowns: dict[str, list[dict]] = {}
     mem = Memory()
@@ -618,9 +627,10 @@ def main(argv: list[str] | None = None) -> int:
         log_path=log_path,
     )
     try:
-        server.start()
-        mem.snap("start (queue database)", server)
-        if "floor" in phases:
+        if on_queue:
+            server.start()
+            mem.snap("start (queue database)", server)
+        if on_queue and "floor" in phases:
             load = floor_phase(server.port, args, server.pid)
             rows.append(load.row(f"/healthz (floor), {args.clients} clients"))
             progress(rows[-1])
@@ -637,7 +647,7 @@ def main(argv: list[str] | None = None) -> int:
             load = queue_phase(server.port, prepared, args, api=api, server_pid=server.pid)
             if load.unfinished:  # what is left running would weigh on the next phase
                 server.restart()
-            name = "staff API ?tab=…" if api else "/quan-tri/ho-so/?tab=…"
+            name = "staff API ?tab=…" if api else "/quan-tri/ho-so/?the=…"
             rows.append(load.row(f"{name}, {args.queue_clients} clients"))
             progress(rows[-1])
             breakdowns[key] = run.by_label(load.samples)
@@ -687,8 +697,10 @@ def main(argv: list[str] | None = None) -> int:
             intake_server.start()
             mem.snap("start (intake)", intake_server, worker.pid)
             run_id = f"{datetime.now():%m%d%H%M%S}{uuid.uuid4().hex[:4]}"
-            if "floor" in phases:  # the floor again, on this server, for the ratio of intake
-                pass
+            if "floor" in phases and not on_queue:  # the ratio of intake needs a floor
+                load = floor_phase(intake_server.port, args, intake_server.pid)
+                rows.append(load.row(f"/healthz (floor), {args.clients} clients"))
+                progress(rows[-1])
             load, acknowledged = intake_phase(
                 intake_server.port, target, args, run_id, intake_server.pid
             )
@@ -711,8 +723,9 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["rm", "-rf", str(var_dir)], check=False)
 
     floor_rps = next((r["throughput_rps"] for r in rows if r["name"].startswith("/healthz")), None)
+    held = f"{prepared['dossiers']:,} dossiers, " if on_queue else ""
     print(
-        f"\n== Results: {prepared['dossiers']:,} dossiers, gunicorn gthread "
+        f"\n== Results: {held}gunicorn gthread "
         f"{args.workers}×{args.threads}, {args.duration:g} s each ==\n"
     )
     print_rows(rows, floor_rps)

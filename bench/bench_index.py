@@ -205,6 +205,25 @@ def in_process(args, until: date) -> dict:
                 f"drill-down 2.1, month, page {page} (count + OFFSET)", drill, args.repeat, floor_ms
             )
         )
+    from tthc.metrics import report06
+
+    for name in ("quarter", "year"):
+        rows.append(
+            measure(
+                f"report 06, {name} (figures)",
+                lambda p=ps[name]: report06.build(p),
+                args.repeat,
+                floor_ms,
+            )
+        )
+    rows.append(
+        measure(
+            "report 06, year, Excel file (figures + workbook)",
+            lambda: report06.xlsx(report06.build(ps["year"])),
+            args.repeat,
+            floor_ms,
+        )
+    )
     return {
         "facts": facts,
         "agency": agency.code,
@@ -213,7 +232,17 @@ def in_process(args, until: date) -> dict:
     }
 
 
-def over_http(args, url: str, until: date, agency_code: str) -> dict:
+def staff_session(username: str) -> str:
+    """The session cookie of a demo account (generate_dossiers.py creates the accounts)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client.cookies["sessionid"].value
+
+
+def over_http(args, url: str, until: date, agency_code: str, session: str) -> dict:
     sys.path.insert(0, str(BENCH))
     import run  # bench/run.py: the same server, load generator and floor
 
@@ -276,10 +305,28 @@ def over_http(args, url: str, until: date, agency_code: str) -> dict:
                 fixed(f"/api/v1/service-index/2.1/items?{q(ps['month'])}&page=500", "i500"),
             ),
         ]
+        period = ps["quarter"]
+        quarter = (period.start.month - 1) // 3 + 1
+        report = f"ky=quy&nam={period.start.year}&quy={quarter}"
+        cases += [
+            ("report06", "report 06 page, quarter", fixed(f"/quan-tri/bao-cao-06/?{report}", "r")),
+            (
+                "report06xlsx",
+                "report 06 Excel, quarter",
+                fixed(f"/quan-tri/bao-cao-06/excel/?{report}", "x"),
+            ),
+        ]
+        cookie = {"Cookie": f"sessionid={session}"}
         floor_rps = None
         for key, label, make in cases:
             run.run_load(
-                server.port, make, concurrency=args.concurrency, duration=1.0, grace=10, seed=7
+                server.port,
+                make,
+                concurrency=args.concurrency,
+                duration=1.0,
+                grace=10,
+                seed=7,
+                headers=cookie,
             )
             load = run.run_load(
                 server.port,
@@ -290,6 +337,7 @@ def over_http(args, url: str, until: date, agency_code: str) -> dict:
                 seed=1,
                 server_pid=server.pid,
                 postgres=True,
+                headers=cookie,
             )
             row = {"case": key, "path": label, **run.summarize(load.samples, load.elapsed)}
             row["unfinished"] = load.unfinished
@@ -372,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\n== In-process, {args.repeat} runs per case ==", flush=True)
     local = in_process(args, until)
+    session = staff_session("kiemsoat")  # the control officer: the province's report
     connection.close()
     http = {"available": False, "rows": []}
     if not args.no_http:
@@ -380,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.concurrency} clients × {args.duration:g} s ==",
             flush=True,
         )
-        http = over_http(args, args.database_url, until, local["agency"])
+        http = over_http(args, args.database_url, until, local["agency"], session)
     province = [r for r in local["rows"] if r["case"].startswith("province index")]
     worst = max(r["p50_ms"] for r in province)
     print(

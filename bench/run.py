@@ -94,15 +94,26 @@ class LoadResult:
 
 
 def run_load(
-    port, make_request, *, concurrency, duration, grace, seed, server_pid=None, postgres=False
+    port,
+    make_request,
+    *,
+    concurrency,
+    duration,
+    grace,
+    seed,
+    server_pid=None,
+    postgres=False,
+    headers=None,
 ) -> LoadResult:
     """`concurrency` threads, each with its own keep-alive connection, send GET requests for
-    `duration` seconds; each request's path comes from `make_request(rng) -> (path, label)`.
+    `duration` seconds; each request's path comes from `make_request(rng) -> (path, label)`,
+    with `headers` (e.g. a signed-in session's `Cookie`) added to every request.
 
     Requests started before the deadline get `grace` more seconds to finish; those still
     unanswered then are counted as `unfinished` and abandoned (their threads are daemons and die
     with their connection when the server is restarted or stopped)."""
     result = LoadResult()
+    sent = dict(headers or {})
     lock = threading.Lock()
     go = threading.Event()
     closed = False
@@ -130,7 +141,7 @@ def run_load(
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection(HOST, port, timeout=300)
-                conn.request("GET", path, headers={"Accept": "application/json"})
+                conn.request("GET", path, headers={"Accept": "application/json", **sent})
                 response = conn.getresponse()
                 body = response.read()
                 status = response.status
