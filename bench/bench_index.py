@@ -12,12 +12,14 @@ there, HTTP through gunicorn — each with its ratio to the framework floor.
    the province index (`index.compute`) for a month, a quarter and a year, one agency's, the
    dossier aggregate alone, the procedure and feedback indicators alone, the ranking data
    (`dossier_figures_by_agency`), the drill-down of 2.1 (page 1 and page 500 as the API pages it:
-   a count and an OFFSET slice). The floor is a trivial query (`SELECT 1`) through the same
+   a count and an OFFSET slice), report 06 (figures for a quarter and a year, and the year's
+   Excel file). The floor is a trivial query (`SELECT 1`) through the same
    connection: "× floor" = floor p50 ÷ case p50 (the share of the framework's capacity, as
    bench/run.py's req/s ratio for one client).
 3. HTTP, when `GET /api/v1/service-index` answers: gunicorn as bench/run.py starts it, `-c`
    closed-loop clients for `-d` seconds on `/healthz` (the floor, as in run.py) and on the
-   index endpoints; "× floor" = req/s ÷ the floor's req/s, as in run.py.
+   index endpoints, and on report 06's page and Excel file for a quarter (signed in as the
+   demo control officer `kiemsoat`); "× floor" = req/s ÷ the floor's req/s, as in run.py.
 
 Prints a table, writes bench/results/index-latest.json. Nothing is asserted.
 """
