@@ -271,7 +271,7 @@ def test_a_field_the_action_does_not_take_is_refused(bring, root):
     with pytest.raises(ValidationError) as refused:
         services.perform(action=Action.START, user=root, obj=dossier, reason="Không dùng")
     assert (refused.value.field, refused.value.code) == ("reason", "unknown_field")
-    assert "không nhận trường: reason" in refused.value.message
+    assert "không nhận thông tin: reason" in refused.value.message
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tthc.catalog.models import Procedure, ProcedureVersion
 from tthc.catalog.models import Status as ProcedureStatus
-from tthc.core import lookupcode, ratelimit, uploads
+from tthc.core import dispatch, lookupcode, ratelimit, uploads
 from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from tthc.core.events import append_event
 from tthc.core.models import User
@@ -1007,16 +1007,9 @@ def perform(*, action: Action, user: User, obj: Dossier, **fields: object) -> Do
     documents as a list, the files checked by `tthc.core.uploads.check`. A field the action does
     not take is refused; one left out counts as empty (the service then says what is missing)."""
     if action not in ACTIONS:
-        raise ValidationError(_("Thao tác không hợp lệ."), field="action", code="unknown_action")
+        raise dispatch.unknown_action()
     service, taken = ACTIONS[action]
-    unknown = sorted(set(fields) - set(taken))
-    if unknown:
-        raise ValidationError(
-            _("Thao tác “%(action)s” không nhận trường: %(fields)s.")
-            % {"action": ACTION_LABELS[action], "fields": ", ".join(unknown)},
-            field=unknown[0],
-            code="unknown_field",
-        )
+    dispatch.refuse_unknown_fields(fields, taken, label=ACTION_LABELS[action])
     arguments = {}
     for name in taken:
         keyword, normalise = FIELDS[name]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tthc.catalog.models import Procedure
-from tthc.core import lookupcode
+from tthc.core import dispatch, lookupcode
 from tthc.core.contact import clean_email, clean_phone
 from tthc.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from tthc.core.events import append_event
@@ -787,15 +787,8 @@ def perform(
         action = Action(action)
         step = STEPS[action]
     except (ValueError, KeyError):
-        raise ValidationError(_("Thao tác không hợp lệ."), field="action") from None
-    unknown = sorted(set(fields) - set(step.fields))
-    if unknown:
-        raise ValidationError(
-            _("Thao tác “%(action)s” không nhận thông tin: %(fields)s.")
-            % {"action": ACTION_LABELS[action], "fields": ", ".join(unknown)},
-            field=unknown[0],
-            code="unknown_field",
-        )
+        raise dispatch.unknown_action() from None
+    dispatch.refuse_unknown_fields(fields, step.fields, label=ACTION_LABELS[action])
     values = {param: parse(obj, fields.get(name)) for name, (param, parse) in step.fields.items()}
     if step.subject is not None:
         values[step.subject] = obj

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tthc.catalog import services as catalog_services
 from tthc.catalog.models import Procedure
+from tthc.core import dispatch
 from tthc.core.dates import parse_date
 from tthc.core.errors import Conflict, NotFound, ValidationError
 from tthc.core.events import append_event
@@ -521,15 +522,8 @@ def perform(
         move = Move(action)
         step = STEPS[move]
     except (ValueError, KeyError):
-        raise ValidationError(_("Thao tác không hợp lệ."), field="move") from None
-    unknown = sorted(set(fields) - set(step.fields))
-    if unknown:
-        raise ValidationError(
-            _("Thao tác “%(move)s” không nhận thông tin: %(fields)s.")
-            % {"move": LABELS[move], "fields": ", ".join(unknown)},
-            field=unknown[0],
-            code="unknown_field",
-        )
+        raise dispatch.unknown_action(field="move") from None
+    dispatch.refuse_unknown_fields(fields, step.fields, label=LABELS[move])
     values = {}
     for name, parse in step.fields.items():
         if fields.get(name) is None and move == Move.UPDATE and name in KEPT:
