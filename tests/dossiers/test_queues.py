@@ -232,7 +232,7 @@ def test_time_left_uses_an_agencys_own_calendar(received, department, travel):
     travel(2025, 2, 3, 10)
 
     def left():
-        return selectors.queue_rows([Dossier.objects.get(pk=dossier.pk)])[0].left
+        return selectors.queue_rows(queues.items([dossier.pk]))[0].left
 
     assert left() == "Còn 2 ngày làm việc"  # 03/02 → 05/02
     CalendarOverride.objects.create(

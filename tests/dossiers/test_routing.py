@@ -12,7 +12,7 @@ from tests.dossiers.conftest import PERSON, staff
 from tests.factories import AgencyFactory, UnitFactory, make_procedure
 from tthc.catalog.models import ProcedureAgency
 from tthc.core.errors import PermissionDenied, ValidationError
-from tthc.dossiers import routing, selectors, services
+from tthc.dossiers import queues, routing, selectors, services
 from tthc.dossiers.models import Dossier, DossierAgency, Involvement, Status
 from tthc.dossiers.services import DocumentInput
 from tthc.org.models import AgencyKind, ReceptionPoint, Role
@@ -339,10 +339,14 @@ def test_the_queue_names_working_days_left_and_late(city, client, travel):
     due = dossier.due_at.astimezone(VN_TZ).date()
     assert due == datetime(2026, 2, 10).date()  # 1 working day
 
-    (row,) = selectors.queue_rows([dossier], now=datetime(2026, 2, 9, 10, tzinfo=VN_TZ))
+    (row,) = selectors.queue_rows(
+        queues.items([dossier.pk]), now=datetime(2026, 2, 9, 10, tzinfo=VN_TZ)
+    )
     assert (row.left, row.left_class, row.overdue) == ("Còn 1 ngày làm việc", "", False)
     # Due Tuesday 10/2; on Monday 23/2 it is late by 4 working days (11, 12, 13, 23 Feb).
-    (row,) = selectors.queue_rows([dossier], now=datetime(2026, 2, 23, 9, tzinfo=VN_TZ))
+    (row,) = selectors.queue_rows(
+        queues.items([dossier.pk]), now=datetime(2026, 2, 23, 9, tzinfo=VN_TZ)
+    )
     assert (row.left, row.left_class, row.overdue) == ("Trễ 4 ngày làm việc", "ds-late", True)
 
     travel(2026, 2, 23, 9)

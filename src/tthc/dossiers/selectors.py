@@ -466,10 +466,10 @@ def queue_rows(dossiers, *, now: datetime | None = None) -> list[QueueRow]:
             QueueRow(
                 code=dossier.code,
                 url=link.replace(marker, quote(dossier.code)),
-                channel=str(dossier.get_channel_display()),
-                procedure=Truncator(dossier.procedure.name).chars(110),
+                channel=str(Channel(dossier.channel).label),
+                procedure=Truncator(dossier.procedure_name).chars(110),
                 status=dossier.status,
-                status_label=str(dossier.get_status_display()),
+                status_label=str(Status(dossier.status).label),
                 submitted=_moment(dossier.submitted_at),
                 due=_moment(dossier.due_at),
                 overdue=is_running and dossier.due_at < now,

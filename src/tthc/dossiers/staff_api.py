@@ -19,6 +19,7 @@ from tthc.core.errors import NotFound, ValidationError
 from tthc.dossiers import forms_pdf, queues, selectors, services
 from tthc.dossiers.models import Channel, Dossier, Status
 from tthc.dossiers.personal import applicant_view
+from tthc.dossiers.queues import QueueItem
 from tthc.dossiers.schemas import ApplicantOut
 from tthc.dossiers.transitions import ACTION_LABELS, Action
 
@@ -71,22 +72,21 @@ class QueuePageOut(Schema):
     )
 
 
-def _row(dossier: Dossier) -> dict:
-    assignee = getattr(dossier, "assignee", None)
+def _row(item: QueueItem) -> dict:
     return {
-        "code": dossier.code,
-        "procedure_code": dossier.procedure.code,
-        "procedure_name": dossier.procedure.name,
-        "channel": dossier.channel,
-        "status": dossier.status,
-        "status_label": Status(dossier.status).label,
-        "receiving_agency": dossier.receiving_agency.name,
-        "current_agency": dossier.current_agency.name,
-        "submitted_at": dossier.submitted_at,
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
-        "appointment_at": dossier.appointment_at,
-        "assignee": assignee.username if assignee is not None else None,
+        "code": item.code,
+        "procedure_code": item.procedure_code,
+        "procedure_name": item.procedure_name,
+        "channel": item.channel,
+        "status": item.status,
+        "status_label": Status(item.status).label,
+        "receiving_agency": item.receiving_agency.name,
+        "current_agency": item.current_agency.name,
+        "submitted_at": item.submitted_at,
+        "received_at": item.received_at,
+        "due_at": item.due_at,
+        "appointment_at": item.appointment_at,
+        "assignee": item.assignee,
     }
 
 
@@ -110,7 +110,7 @@ def staff_queue(request, filters: Query[QueueFilters]):
         offset=0 if filters.cursor else (filters.page - 1) * filters.page_size,
     )
     return {
-        "items": [_row(dossier) for dossier in view.page.rows],
+        "items": [_row(item) for item in view.page.rows],
         "count": view.counts[view.tab],
         "next": view.page.next_cursor,
     }
@@ -199,7 +199,7 @@ def staff_dossier(request, code: str):
     dossier = _dossier(code)
     applicant = services.read_applicant(user=request.auth, dossier=dossier, what=READ_WHAT)
     return dict(
-        _row(dossier),
+        _row(QueueItem.of(dossier)),
         procedure_version=dossier.procedure_version,
         channel_label=Channel(dossier.channel).label,
         resolving_agency=dossier.resolving_agency.name,
