@@ -8,8 +8,9 @@ every process may keep what it derived from that part until the number moves.
 The number is raised once per transaction, after it commits (never inside it: a long import
 holds no lock other writers would wait for, and a rolled-back change raises nothing). A
 transaction that has changed a part and not committed yet sees what the others do not: its
-reads of that part are built afresh, neither read from nor stored in what the process keeps.
-Writes that send no signal (`bulk_create`, `update`) call `mark_changed` themselves.
+values of that part are built from what it sees and kept for it alone, until its next change.
+Writes that send no signal (`bulk_create`, `update`) call `mark_changed` themselves. Decision
+0013 (docs/decisions/0013-what-a-process-keeps.md).
 """
 
 from __future__ import annotations
