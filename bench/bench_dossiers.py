@@ -8,7 +8,8 @@
    centre, a ward's centre, a ward's committee (two agencies), a department, a control officer
    who sees the whole province); most requests are first pages, about a third follow the
    previous answer's "next" link (the pager's link of the page, the API's `next`).
-   Database: `tthc_bench_queue` (generated once by bench/generate_dossiers.py, reused).
+   Database: `tthc_bench_dossiers` (generated once by bench/generate_dossiers.py, reused; the
+   same database bench_index.py reads).
 2. The public lookup by code (`/tra-cuu-ho-so/?ma=…` and `/api/v1/dossiers/<code>`), random
    codes of that database, 16 clients.
 3. Online intake: 16 clients POST `/api/v1/dossiers` (multipart, a small PDF for each
@@ -52,7 +53,7 @@ sys.path.insert(0, str(BENCH))
 import run  # noqa: E402  (the catalog runner: gunicorn, percentiles, CPU accounting)
 
 HOST = run.HOST
-QUEUE_URL = "postgres://postgres@127.0.0.1:5432/tthc_bench_queue"
+QUEUE_URL = "postgres://postgres@127.0.0.1:5432/tthc_bench_dossiers"
 INTAKE_URL = "postgres://postgres@127.0.0.1:5432/tthc_bench_intake"
 PROCEDURE = "1.001193"  # khai sinh: online, ward level, in the demo province
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -602,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     # The 1M-dossier database only for the phases that read it (an intake-only run needs none).
-    on_queue = bool(phases & {"queue", "api", "lookup"})
+    on_queue = bool(phases & {"queue", "api", "lookup"}) or "intake" not in phases
     generated = None
     prepared: dict = {"dossiers": 0, "sessions": {}, "codes": [], "queries": {}}
     if on_queue:

@@ -40,7 +40,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tthc_bench_index"
+# The 1M dossiers bench_dossiers.py drives too: generated once for both.
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tthc_bench_dossiers"
 TARGET_MS = 300.0
 # Each case runs `--repeat` times, or fewer (at least MIN_RUNS) when it takes longer than this.
 BUDGET_S = 5.0

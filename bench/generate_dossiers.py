@@ -48,7 +48,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tthc_bench_index"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tthc_bench_dossiers"
 CHUNK = 25_000
 MANIFEST_NAME = "bench_dossiers"  # FactCursor-like marker: what was generated
 
