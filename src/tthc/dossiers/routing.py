@@ -17,6 +17,8 @@ and postal intake (Decree 118/2025/NĐ-CP; `docs/decisions/0008-routing-and-visi
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from django.db.models import QuerySet
 
 from tthc.core.text import fold
@@ -99,18 +101,18 @@ def desks(procedure, resolving: Agency | None, *, staffed_only: bool = True) -> 
     """The desks that receive `procedure`'s dossiers for `resolving`, in the order they are
     offered (the first is the default)."""
     known = directory.current()
-    staffed = set(known.staffed) if staffed_only else None
+    staffed = known.staffed if staffed_only else None
     return rank_desks(procedure, resolving, known.active_points(), staffed)
 
 
 def desks_by_agency(procedure, agencies) -> dict[int, list]:
     """`desks` for each of `agencies` (agency id -> desks), in a fixed number of queries."""
     known = directory.current()
-    points, staffed = known.active_points(), set(known.staffed)
+    points, staffed = known.active_points(), known.staffed
     return {a.pk: rank_desks(procedure, a, points, staffed) for a in agencies}
 
 
-def rank_desks(procedure, resolving, points, staffed: set[int] | None) -> list:
+def rank_desks(procedure, resolving, points, staffed: Set[int] | None) -> list:
     """Of `points` (already read), those that receive `procedure`'s dossiers for `resolving`,
     in the order they are offered; only the staffed agencies' when `staffed` is given."""
     if staffed is not None:

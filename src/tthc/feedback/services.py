@@ -42,6 +42,7 @@ from tthc.feedback.transitions import ACTION_LABELS, ACTION_RULES, Action, targe
 from tthc.org.models import Agency, AgencyKind
 from tthc.org.policy import Action as Policy
 from tthc.org.policy import require
+from tthc.org.selectors import agency_by_reference
 from tthc.workdays.engine import Deadline, to_local
 
 if TYPE_CHECKING:
@@ -715,16 +716,8 @@ def _flag(feedback: Feedback, value: object) -> bool:
 
 
 def _agency(feedback: Feedback, value: object) -> Agency | None:
-    """An agency given as itself, its id or its code. None when there is no such agency: the
-    service then says an active agency must be chosen."""
-    if value is None or isinstance(value, Agency):
-        return value
-    text = str(value).strip()
-    if ascii_digits(text) and len(text) < 10:
-        found = Agency.objects.filter(pk=int(text)).first()
-        if found is not None:
-            return found
-    return Agency.objects.filter(code=text[:40]).first() if text else None
+    """None when there is no such agency: the service then says an active one must be chosen."""
+    return agency_by_reference(value)
 
 
 def _attachment(feedback: Feedback, value: object) -> Attachment:

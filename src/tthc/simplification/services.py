@@ -23,9 +23,9 @@ from tthc.core import dispatch
 from tthc.core.dates import parse_date
 from tthc.core.errors import Conflict, NotFound, ValidationError
 from tthc.core.events import append_event
-from tthc.core.text import ascii_digits
 from tthc.org.models import Agency
 from tthc.org.policy import Action, require
+from tthc.org.selectors import agency_by_reference
 
 from . import calculator, defaults, selectors
 from . import changes as change_rules
@@ -426,18 +426,6 @@ def _date(value: object) -> date | None:
     return parse_date(None if value is None else str(value))
 
 
-def _agency(value: object) -> Agency | None:
-    """An agency as itself, its id or its code; None for none or no such agency."""
-    if value is None or isinstance(value, Agency):
-        return value
-    text = str(value).strip()
-    if ascii_digits(text) and len(text) < 10:
-        found = Agency.objects.filter(pk=int(text)).first()
-        if found is not None:
-            return found
-    return Agency.objects.filter(code=text[:40]).first() if text else None
-
-
 def _items(value: object) -> list[ItemInput]:
     """The procedures of a proposal: `ItemInput`s, or dicts with their keys."""
     if not isinstance(value, list | tuple):
@@ -494,7 +482,7 @@ STEPS: dict[Move, Step] = {
         {
             "title": _text,
             "items": _items,
-            "responsible_agency": _agency,
+            "responsible_agency": agency_by_reference,
             "rationale": _text,
             "legal_text": _text,
             "amending_body": _text,
