@@ -11,7 +11,7 @@ The kept instances are shared by every request of the process: read them, never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tthc.core import revisions
 from tthc.org.models import Agency, Membership, ReceptionPoint, Role
@@ -62,11 +62,9 @@ def _build() -> Directory:
     held = Membership.objects.filter(role=Role.RECEPTION_OFFICER, user__is_active=True).values_list(
         "agency_id", flat=True
     )
-    directory = Directory(agencies, {k: tuple(v) for k, v in children.items()}, points, frozenset())
+    tree = Directory(agencies, {k: tuple(v) for k, v in children.items()}, points, frozenset())
     # A reception role held at an agency serves the desks of the agencies below it too.
-    return Directory(
-        agencies, directory.children, points, frozenset(directory.with_descendants(set(held)))
-    )
+    return replace(tree, staffed=frozenset(tree.with_descendants(set(held))))
 
 
 DIRECTORY = revisions.Derived(REVISION, _build)
