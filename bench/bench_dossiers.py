@@ -165,6 +165,23 @@ def queries_per_page(users) -> dict:
     return found
 
 
+def shared_caches(redis_url: str) -> dict[str, str] | None:
+    """The cache of each served database, as in production (several processes share Redis:
+    sessions, rate limits, cached searches): two emptied Redis databases, None without Redis."""
+    import redis
+
+    if not redis_url:
+        return None
+    base = redis_url.rstrip("/")
+    try:
+        for number in (14, 15):
+            redis.Redis.from_url(f"{base}/{number}", socket_connect_timeout=1).flushdb()
+    except (redis.RedisError, OSError):
+        return None
+    cache = base.replace("redis://", "rediscache://", 1)
+    return {"queue": f"{cache}/14", "intake": f"{cache}/15"}
+
+
 def ensure_database(url: str) -> None:
     import psycopg
 
@@ -584,8 +601,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-d", "--duration", type=float, default=10.0, help="seconds each (10)")
     parser.add_argument("-c", "--clients", type=int, default=16, help="intake, lookup, floor")
     parser.add_argument("--queue-clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    run.add_server_arguments(parser)
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379"),
+        help="Redis for the servers' cache (its databases 14 and 15, emptied); '' for none",
+    )
     parser.add_argument(
         "--only", nargs="*", choices=["floor", "queue", "api", "lookup", "intake"], default=None
     )
@@ -601,6 +622,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     phases = set(args.only or ["floor", "queue", "api", "lookup", "intake"])
     RESULTS.mkdir(parents=True, exist_ok=True)
+    caches = shared_caches(args.redis_url)
+    print(f"  cache: {caches['queue'] if caches else 'locmemcache:// (no Redis)'}", flush=True)
     started = time.perf_counter()
     # The 1M-dossier database only for the phases that read it (an intake-only run needs none).
     on_queue = bool(phases & {"queue", "api", "lookup"}) or "intake" not in phases
@@ -627,6 +650,8 @@ def main(argv: list[str] | None = None) -> int:
         threads=args.threads,
         log_path=log_path,
     )
+    if caches:
+        server.env["CACHE_URL"] = caches["queue"]
     try:
         if on_queue:
             server.start()
@@ -686,6 +711,8 @@ def main(argv: list[str] | None = None) -> int:
             log_path=log_path,
         )
         intake_server.env["TTHC_VAR_DIR"] = str(var_dir)
+        if caches:
+            intake_server.env["CACHE_URL"] = caches["intake"]
         worker = None
         try:
             worker = subprocess.Popen(
@@ -763,6 +790,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": run.machine(),
+        "server": {"workers": args.workers, "threads": args.threads, "cache": caches},
         "dossiers": prepared["dossiers"],
         "rows": rows,
         "breakdowns": breakdowns,

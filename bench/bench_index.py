@@ -377,8 +377,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("-c", "--concurrency", type=int, default=4, help="HTTP clients (4)")
     parser.add_argument("-d", "--duration", type=float, default=6.0, help="HTTP seconds each")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    from tthc import gunicorn_conf  # the shipped server configuration's process counts
+
+    parser.add_argument("--workers", type=int, default=gunicorn_conf.workers)
+    parser.add_argument("--threads", type=int, default=gunicorn_conf.threads)
     args = parser.parse_args(argv)
     started = time.perf_counter()
 

@@ -375,7 +375,8 @@ def main() -> int:
         processes["web"] = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
-                "tthc.wsgi:application",
+                "--config",
+                "python:tthc.gunicorn_conf",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

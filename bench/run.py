@@ -5,7 +5,8 @@
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/tthc_bench make bench
 
 1. Makes sure a generated catalog exists (bench/generate.py; kept between runs).
-2. Starts gunicorn (gthread, 2 workers × 4 threads) on a free port of 127.0.0.1 against it.
+2. Starts gunicorn with the shipped configuration (src/tthc/gunicorn_conf.py: gthread, a
+   process per core × 2 threads) on a free port of 127.0.0.1 against it.
 3. Drives each endpoint with C keep-alive clients for D seconds (after a short warm-up):
    /healthz (the framework floor), search, detail, plain listing, the procedure page (HTML)
    and its posting-sheet PDF.
@@ -312,6 +313,14 @@ def system_busy_cpu() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
+def add_server_arguments(parser) -> None:
+    """--workers / --threads, by default those of the shipped configuration on this machine."""
+    from tthc import gunicorn_conf
+
+    parser.add_argument("--workers", type=int, default=gunicorn_conf.workers)
+    parser.add_argument("--threads", type=int, default=gunicorn_conf.threads)
+
+
 class Gunicorn:
     def __init__(self, *, database_url, workers, threads, log_path):
         self.port = free_port()
@@ -324,13 +333,14 @@ class Gunicorn:
             TTHC_ENV="development",
             ALLOWED_HOSTS=HOST,
         )
+        # The shipped configuration (src/tthc/gunicorn_conf.py); the bench only sets the port,
+        # the process counts it compares and a shorter shutdown.
         self.command = [
             sys.executable,
             "-m",
             "gunicorn",
-            "tthc.wsgi:application",
-            "--worker-class",
-            "gthread",
+            "--config",
+            "python:tthc.gunicorn_conf",
             "--workers",
             str(workers),
             "--threads",
@@ -594,8 +604,7 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds requests started before the end may still take (5)",
     )
     parser.add_argument("--count", type=int, default=20_000, help="catalog size (20000)")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    add_server_arguments(parser)
     parser.add_argument("--page-size", type=int, default=20)
     parser.add_argument(
         "--database-url",
