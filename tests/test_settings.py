@@ -57,7 +57,53 @@ def _database_options(**env) -> dict:
 
 def test_postgresql_binds_parameters_on_the_server_unless_told_not_to():
     url = "postgres://tthc@127.0.0.1:5432/tthc"
-    assert _database_options(DATABASE_URL=url)["server_side_binding"] is True
+    on = _database_options(DATABASE_URL=url)
+    assert on["server_side_binding"] is True
+    assert on["prepare_threshold"] == 5
     off = _database_options(DATABASE_URL=url, DATABASE_SERVER_SIDE_BINDING="0")
     assert "server_side_binding" not in off
+    assert "prepare_threshold" not in off
     assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:///:memory:")
+
+
+def test_postgresql_prepares_a_statement_sent_five_times(db):
+    """On PostgreSQL the server keeps the plan of a query the site repeats (the queue's
+    counts, the session and the user): the sixth run of one query is a prepared statement."""
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from tthc.catalog.models import Procedure
+
+    for _ in range(6):
+        list(Procedure.objects.filter(code="1.000000").values_list("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "catalog_procedure"' in statement for statement in prepared), prepared
+
+
+def _setting(name: str, **env) -> str:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tthc.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_sessions_are_read_from_the_cache_only_when_every_process_shares_it():
+    redis = _setting("SESSION_ENGINE", CACHE_URL="rediscache://127.0.0.1:6379/1")
+    assert redis == "django.contrib.sessions.backends.cached_db"
+    local = _setting("SESSION_ENGINE", CACHE_URL="locmemcache://")
+    assert local == "django.contrib.sessions.backends.db"

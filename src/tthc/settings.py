@@ -120,13 +120,16 @@ DATABASES = {
 # of the detail endpoint in bench/), checked before reuse.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL: parameters bound by the server, so psycopg prepares a statement sent five times on
-# a connection and PostgreSQL stops planning it again (+37 % on the staff API in bench/). Off
-# (`DATABASE_SERVER_SIDE_BINDING=0`) behind a PgBouncer in transaction mode older than 1.21.
+# PostgreSQL: parameters bound by the server, and a statement sent five times on a connection
+# prepared (Django turns psycopg's preparing off unless `prepare_threshold` is given), so
+# PostgreSQL stops parsing and planning it again. Both off (`DATABASE_SERVER_SIDE_BINDING=0`)
+# behind a PgBouncer in transaction mode older than 1.21.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
     "DATABASE_SERVER_SIDE_BINDING", default=True
 ):
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while the import or the worker writes; IMMEDIATE avoids the
     # "database is locked" upgrade deadlock between two writers.
@@ -144,6 +147,14 @@ LOGIN_URL = "/dang-nhap/"
 LOGIN_REDIRECT_URL = "/quan-tri/"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# With a cache every process shares (Redis), a signed-in request reads its session there and
+# PostgreSQL only when the cache lost it; signing out removes it from both. A per-process cache
+# would let another process accept a session already closed: the database alone then.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
@@ -335,7 +346,8 @@ TTHC_WORKER_RECOVERY = ["tthc.dossiers.notifications.resume"]
 # this many minutes. The address is the one the rate limits use (tthc.core.clientip).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the session's account kept by the process (tthc.org.accounts).
+    "tthc.org.accounts.KeptAccountBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("TTHC_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = _dt.timedelta(minutes=env.int("TTHC_LOGIN_COOLOFF_MINUTES", default=15))

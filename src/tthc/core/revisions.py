@@ -132,9 +132,10 @@ class Derived(Generic[T]):
     its threads) while the number of `name` stays the same. Inside a transaction that changed
     `name`, values are built from what it sees and kept for it alone, until its next change."""
 
-    def __init__(self, name: str, build: Callable[..., T]):
+    def __init__(self, name: str, build: Callable[..., T], *, limit: int | None = None):
         self.name = name
         self.build = build
+        self.limit = limit  # at most this many keys, the oldest dropped first
         self._number: int | None = None
         self._values: dict[Hashable, T] = {}
         self._lock = threading.Lock()
@@ -159,6 +160,8 @@ class Derived(Generic[T]):
             if number != self._number:
                 self._number, self._values = number, {}
             self._values[key] = value
+            if self.limit is not None and len(self._values) > self.limit:
+                del self._values[next(iter(self._values))]
         return value
 
     def forget(self) -> None:

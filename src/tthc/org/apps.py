@@ -9,8 +9,10 @@ class OrgConfig(AppConfig):
         from django.contrib.auth import get_user_model
 
         from tthc.core import revisions
+        from tthc.org import accounts
         from tthc.org.directory import REVISION
         from tthc.org.models import Agency, Membership, ReceptionPoint
 
         revisions.watch(REVISION, Agency, ReceptionPoint, Membership)
         revisions.watch(REVISION, get_user_model(), unless_only=frozenset({"last_login"}))
+        accounts.watch()

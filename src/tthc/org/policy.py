@@ -338,8 +338,14 @@ def _memberships(user) -> list[Membership]:
     cached = getattr(user, "_tthc_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user).only("role", "agency_id"))
-        user._tthc_memberships = cached
+        remember_memberships(user, cached)
     return cached
+
+
+def remember_memberships(user, memberships: list[Membership]) -> None:
+    """What `user`'s memberships are for the rest of the request (read by the session's
+    backend, `tthc.org.accounts`)."""
+    user._tthc_memberships = memberships
 
 
 def roles_of(user) -> set[str]:

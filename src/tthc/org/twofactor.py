@@ -44,6 +44,7 @@ OPEN_PREFIXES = ("/dang-nhap/", "/dang-xuat/", "/static/", "/i18n/", "/ngon-ngu/
 
 
 def _has_confirmed_device(user) -> bool:
+    # Cached on the user object for the request (set by the session's backend, org.accounts).
     cached = getattr(user, "_tthc_has_otp_device", None)
     if cached is None:
         cached = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
