@@ -333,3 +333,48 @@ def test_completion_requested_before_acceptance_from_the_page(client, officer, s
         client.get(f"/quan-tri/ho-so/{dossier.code}/in/yeu-cau-bo-sung.pdf").content, poppler
     )
     assert "Tờ khai chưa ký." in text and "Tờ khai đăng ký khai sinh" in text
+
+
+def _line(**changes):
+    from tthc.dossiers.selectors import QueueRow
+
+    values = dict(
+        code="000.00.31.H26-260201-0001",
+        url="/quan-tri/ho-so/000.00.31.H26-260201-0001/",
+        channel="Trực tuyến",
+        procedure='Cấp <script>alert(1)</script> "giấy" phép',
+        status=2,
+        status_label="Đã tiếp nhận",
+        submitted="08:00 01/02/2026",
+        due="17:00 05/02/2026",
+        overdue=True,
+        new_appointment="10/02/2026",
+        left="Trễ 2 ngày làm việc",
+        left_class="ds-late",
+        agency="UBND <phường> & Trung tâm",
+    )
+    return QueueRow(**(values | changes))
+
+
+def test_queue_lines_escape_what_was_typed_and_mark_late_and_rescheduled_dossiers():
+    from django.template import engines
+    from django.utils import translation
+
+    lines = engines["django"].from_string("{% load queue %}{% queue_rows rows %}")
+    html = lines.render({"rows": [_line(), _line(due="", overdue=False, left="", left_class="")]})
+    assert (
+        "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &quot;giấy&quot;" in html
+    )
+    assert "UBND &lt;phường&gt; &amp; Trung tâm" in html
+    assert html.count("<tr>") == 2
+    assert (
+        '<span class="ds-late">17:00 05/02/2026</span><br><small>hẹn lại 10/02/2026</small>' in html
+    )
+    assert '<td data-label="Còn lại" class="nowrap"><span class="ds-late">Trễ 2 ngày' in html
+    # No deadline (not received yet): a dash in both columns, nothing marked late.
+    second = html.split("<tr>")[2]
+    assert second.count('class="nowrap">—</td>') == 2 and "ds-late" not in second
+    assert '<a href="/quan-tri/ho-so/000.00.31.H26-260201-0001/">' in html
+    with translation.override("en"):
+        english = lines.render({"rows": [_line()]})
+    assert 'data-label="Dossier code"' in english and "rescheduled 10/02/2026" in english

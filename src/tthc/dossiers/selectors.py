@@ -411,6 +411,15 @@ class QueueRow:
     agency: str
 
 
+_PROCEDURE_CHARS = 110
+
+
+def _shortened(name: str) -> str:
+    # Truncator walks every character (combining marks are not counted): a name no longer
+    # than the limit in code points — most of them — is short enough as it is.
+    return name if len(name) <= _PROCEDURE_CHARS else Truncator(name).chars(_PROCEDURE_CHARS)
+
+
 def _moment(value: datetime | None) -> str:
     return f"{to_local(value):%H:%M %d/%m/%Y}" if value else ""
 
@@ -467,7 +476,7 @@ def queue_rows(dossiers, *, now: datetime | None = None) -> list[QueueRow]:
                 code=dossier.code,
                 url=link.replace(marker, quote(dossier.code)),
                 channel=str(Channel(dossier.channel).label),
-                procedure=Truncator(dossier.procedure_name).chars(110),
+                procedure=_shortened(dossier.procedure_name),
                 status=dossier.status,
                 status_label=str(Status(dossier.status).label),
                 submitted=_moment(dossier.submitted_at),
