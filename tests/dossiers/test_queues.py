@@ -239,3 +239,21 @@ def test_time_left_uses_an_agencys_own_calendar(received, department, travel):
         date=date(2025, 2, 4), is_working=False, name="Nghỉ", agency=department
     )
     assert left() == "Còn 1 ngày làm việc"
+
+
+def test_a_finished_dossier_held_twice_by_one_agency_is_counted_once(mixed, viewers):
+    """One agency in two roles on a dossier (a department receiving for its own procedure):
+    two rows of that agency, one dossier in its finished tab."""
+    from tthc.dossiers.models import Involvement
+
+    user = viewers["desk"]
+    assert selectors.queue_counts(user)["da-xong"] == 5
+    returned = mixed["returned"][0]
+    held = DossierAgency.objects.filter(dossier=returned, agency=returned.receiving_agency)
+    assert set(held.values_list("role", flat=True)) == {Involvement.RECEIVING}
+    DossierAgency.objects.create(
+        dossier=returned, agency=returned.receiving_agency, role=Involvement.CONSULTED
+    )
+    assert held.count() == 2
+    assert selectors.queue_counts(user)["da-xong"] == 5
+    assert len(selectors.queue(user, "da-xong")) == 5

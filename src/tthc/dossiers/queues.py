@@ -415,12 +415,22 @@ def counts(user, *, now: datetime | None = None, agencies=...) -> dict[str, int]
             f"WHERE agency_id IN ({inside}) AND status IN ({_placeholders(open_queue)})) t"
         )
         source_params = [*ids, *open_queue]
-        done_sql = (
-            "SELECT COUNT(DISTINCT dossier_id) FROM (SELECT dossier_id FROM "
-            f"dossiers_dossieragency WHERE agency_id IN ({inside}) AND status IN ({done}) "
-            "LIMIT %s) f"
-        )
-        done_params = [*ids, *DONE_STATUSES, (DONE_COUNT_CAP + 1) * _ROWS_PER_DOSSIER]
+        if len(ids) == 1:
+            # One agency (most officers): its rows in the order of `dossier_agency_done`, where
+            # the two roles of one dossier lie side by side; stopped at the cap, nothing sorted.
+            done_sql = (
+                "SELECT COUNT(*) FROM (SELECT DISTINCT submitted_at, dossier_id FROM "
+                f"dossiers_dossieragency WHERE agency_id = %s AND status IN ({done}) "
+                "ORDER BY submitted_at, dossier_id LIMIT %s) f"
+            )
+            done_params = [*ids, *DONE_STATUSES, DONE_COUNT_CAP + 1]
+        else:
+            done_sql = (
+                "SELECT COUNT(DISTINCT dossier_id) FROM (SELECT dossier_id FROM "
+                f"dossiers_dossieragency WHERE agency_id IN ({inside}) AND status IN ({done}) "
+                "LIMIT %s) f"
+            )
+            done_params = [*ids, *DONE_STATUSES, (DONE_COUNT_CAP + 1) * _ROWS_PER_DOSSIER]
         mine_sql += (
             " AND EXISTS (SELECT 1 FROM dossiers_dossieragency v WHERE v.dossier_id = m.id "
             f"AND v.agency_id IN ({inside}))"
