@@ -106,7 +106,8 @@ class QueueItem:
 
 def items(ids: list[int]) -> list[QueueItem]:
     """The page's dossiers, in the order of `ids`."""
-    found = {row[0]: row for row in Dossier.objects.filter(pk__in=ids).values_list(*ITEM_COLUMNS)}
+    read = Dossier.objects.filter(pk__in=ids).order_by().values_list(*ITEM_COLUMNS)
+    found = {row[0]: row for row in read}  # put in the order of `ids` here: no ORDER BY
     rows = [found[pk] for pk in ids if pk in found]
     agencies = directory.current().agencies
     missing = {pk for row in rows for pk in (row[9], row[10]) if pk not in agencies}

