@@ -356,6 +356,33 @@ def test_the_queue_names_working_days_left_and_late(city, client, travel):
     assert dossier.status == Status.RECEIVED
 
 
+def test_the_time_left_follows_the_resolving_agencys_own_calendar(city, travel):
+    from tthc.workdays.models import CalendarOverride
+
+    hoan_kiem = city["wards"]["Hoàn Kiếm"]
+    officer = staff(Role.RECEPTION_OFFICER, hoan_kiem["centre"])
+    travel(2026, 2, 9, 9)
+    dossier = services.accept(
+        user=officer, dossier=submit(commune_procedure(city), hoan_kiem["committee"])
+    )
+    monday = datetime(2026, 2, 23, 9, tzinfo=VN_TZ)
+
+    def left():
+        (row,) = selectors.queue_rows(queues.items([dossier.pk]), now=monday)
+        return row.left
+
+    assert left() == "Trễ 4 ngày làm việc"  # 11, 12, 13 and 23 February
+    closed = CalendarOverride.objects.create(
+        date=datetime(2026, 2, 12).date(),
+        is_working=False,
+        name="Nghỉ bù của phường",
+        agency=hoan_kiem["committee"],
+    )
+    assert left() == "Trễ 3 ngày làm việc"
+    closed.delete()
+    assert left() == "Trễ 4 ngày làm việc"
+
+
 # --------------------------------------------------------------------------- the demo province
 
 

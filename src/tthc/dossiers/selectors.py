@@ -44,8 +44,7 @@ from tthc.org.models import Agency, ReceptionPoint, Role
 from tthc.org.policy import DENIED_MESSAGES, can, can_somewhere, granted_agencies
 from tthc.org.policy import Action as Policy
 from tthc.workdays.engine import classify_finish, to_local
-from tthc.workdays.models import CalendarOverride
-from tthc.workdays.selectors import calendar_for, open_status
+from tthc.workdays.selectors import agencies_with_own_calendar, calendar_for, open_status
 
 Classification = Literal["early", "on_time", "late"]
 
@@ -427,23 +426,14 @@ def _moment(value: datetime | None) -> str:
 def queue_rows(dossiers, *, now: datetime | None = None) -> list[QueueRow]:
     """The queue's lines: working days left before each running dossier's deadline, or late
     after it, on the resolving agency's calendar (the province's for every agency without
-    overrides of its own: one query finds those with some, one calendar each)."""
+    overrides of its own; those with some are kept by the process, one calendar each)."""
     now = now or timezone.now()
     today = to_local(now).date()
     calendars: dict[int | None, object] = {}
     rows = list(dossiers)
-    running = {d.resolving_agency_id for d in rows if d.due_at is not None and d.status in _RUNNING}
-    # An agency without overrides of its own has the province's calendar: one calendar (and
-    # one query) for all of them, whatever the number of agencies on the page.
-    own = (
-        set(
-            CalendarOverride.objects.filter(agency_id__in=running)
-            .values_list("agency_id", flat=True)
-            .distinct()
-        )
-        if running
-        else set()
-    )
+    # An agency without overrides of its own has the province's calendar: one calendar for
+    # all of them, whatever the number of agencies on the page.
+    own = agencies_with_own_calendar()
     # The link of one dossier, with the code swapped in: one `reverse` per page, not per row.
     marker = "~code~"
     link = reverse("dossiers:staff-dossier", args=[marker])

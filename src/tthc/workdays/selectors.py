@@ -98,6 +98,23 @@ def _build_calendar(agency_id: int | None, hours: OfficeHours) -> WorkingCalenda
 CALENDARS = revisions.Derived(REVISION, _build_calendar)
 
 
+def _agencies_with_overrides() -> frozenset[int]:
+    return frozenset(
+        CalendarOverride.objects.filter(agency__isnull=False)
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
+
+
+_OWN_CALENDARS = revisions.Derived(REVISION, _agencies_with_overrides)
+
+
+def agencies_with_own_calendar() -> frozenset[int]:
+    """The agencies with overrides of their own; every other agency has the province's
+    calendar (`calendar_for(None)`)."""
+    return _OWN_CALENDARS.get()
+
+
 def calendar_for(agency: AgencyRef = None, *, hours: OfficeHours | None = None) -> WorkingCalendar:
     """The working calendar of ``agency`` (``None``: the whole province), office hours from
     settings unless ``hours`` is given."""
