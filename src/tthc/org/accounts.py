@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tthc.core import revisions
 from tthc.org.models import Membership
 from tthc.org.policy import remember_memberships
+from tthc.org.twofactor import remember_confirmed_device
 
 REVISION = "accounts"
 # Officers signed in to one process at once, with room to spare; beyond it the oldest go.
@@ -68,5 +69,5 @@ class KeptAccountBackend(ModelBackend):
             return None
         user = copy.copy(account.user)
         remember_memberships(user, list(account.memberships))
-        user._tthc_has_otp_device = account.has_confirmed_device
+        remember_confirmed_device(user, account.has_confirmed_device)
         return user if self.user_can_authenticate(user) else None

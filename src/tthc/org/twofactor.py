@@ -44,12 +44,18 @@ OPEN_PREFIXES = ("/dang-nhap/", "/dang-xuat/", "/static/", "/i18n/", "/ngon-ngu/
 
 
 def _has_confirmed_device(user) -> bool:
-    # Cached on the user object for the request (set by the session's backend, org.accounts).
+    # Cached on the user object for the request: the middleware and the views ask again.
     cached = getattr(user, "_tthc_has_otp_device", None)
     if cached is None:
         cached = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        user._tthc_has_otp_device = cached
+        remember_confirmed_device(user, cached)
     return cached
+
+
+def remember_confirmed_device(user, confirmed: bool) -> None:
+    """Whether `user` has a confirmed authenticator, for the rest of the request (known to the
+    session's backend, `tthc.org.accounts`)."""
+    user._tthc_has_otp_device = confirmed
 
 
 def owes_code(user) -> bool:
