@@ -34,8 +34,8 @@ def test_production_warns_without_https_or_two_factor(settings):
     assert {"tthc.W004", "tthc.W005", "tthc.W006"} <= ids
 
 
-def _database_options(**env) -> dict:
-    """The default database's OPTIONS as settings.py builds them from `env`."""
+def _settings_value(expression: str, **env):
+    """`expression` over the settings as settings.py builds them from `env` (a fresh process)."""
     import json
     import os
     import subprocess
@@ -43,7 +43,7 @@ def _database_options(**env) -> dict:
 
     code = (
         "import json, django; django.setup(); from django.conf import settings; "
-        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {}), default=str))"
+        f"print(json.dumps({expression}, default=str))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -53,6 +53,11 @@ def _database_options(**env) -> dict:
         check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _database_options(**env) -> dict:
+    """The default database's OPTIONS."""
+    return _settings_value("settings.DATABASES['default'].get('OPTIONS', {})", **env)
 
 
 def test_postgresql_binds_parameters_on_the_server_unless_told_not_to():
@@ -84,26 +89,8 @@ def test_postgresql_prepares_a_statement_sent_five_times(db):
     assert any('FROM "catalog_procedure"' in statement for statement in prepared), prepared
 
 
-def _setting(name: str, **env) -> str:
-    import os
-    import subprocess
-    import sys
-
-    code = (
-        f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tthc.settings", **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
-
-
 def test_sessions_are_read_from_the_cache_only_when_every_process_shares_it():
-    redis = _setting("SESSION_ENGINE", CACHE_URL="rediscache://127.0.0.1:6379/1")
+    redis = _settings_value("settings.SESSION_ENGINE", CACHE_URL="rediscache://127.0.0.1:6379/1")
     assert redis == "django.contrib.sessions.backends.cached_db"
-    local = _setting("SESSION_ENGINE", CACHE_URL="locmemcache://")
+    local = _settings_value("settings.SESSION_ENGINE", CACHE_URL="locmemcache://")
     assert local == "django.contrib.sessions.backends.db"

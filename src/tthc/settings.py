@@ -147,12 +147,13 @@ LOGIN_URL = "/dang-nhap/"
 LOGIN_REDIRECT_URL = "/quan-tri/"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"].endswith("RedisCache")  # by every process
 # With a cache every process shares (Redis), a signed-in request reads its session there and
 # PostgreSQL only when the cache lost it; signing out removes it from both. A per-process cache
 # would let another process accept a session already closed: the database alone then.
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
-    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    if CACHE_IS_SHARED
     else "django.contrib.sessions.backends.db"
 )
 
@@ -269,9 +270,7 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "tthc.content.workflows.publish_approved"
 # several workers); empty keeps them in this process's memory (the one-process embedded run).
 TTHC_VISITS_REDIS_URL = env.str(
     "TTHC_VISITS_REDIS_URL",
-    default=CACHES["default"]["LOCATION"]
-    if CACHES["default"]["BACKEND"].endswith("RedisCache")
-    else "",
+    default=CACHES["default"]["LOCATION"] if CACHE_IS_SHARED else "",
 )
 TTHC_VISITS_REDIS_PREFIX = env.str("TTHC_VISITS_REDIS_PREFIX", default="tthc:visits:")
 # Without Redis, each web process writes its own counts this often (seconds), off the request path.

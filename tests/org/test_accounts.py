@@ -53,10 +53,14 @@ def test_each_request_has_its_own_copy_of_the_user(officer):
 
 
 # The committed path, as between two requests of production (no test transaction around).
-pytestmark_committed = pytest.mark.django_db(transaction=True)
+committed = pytest.mark.django_db(transaction=True)
 
 
-@pytestmark_committed
+def _sent_to_sign_in(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+
+
+@committed
 def test_an_account_switched_off_is_signed_out_at_its_next_request(client, officer):
     client.force_login(officer)
     assert client.get(QUEUE).status_code == 200
@@ -64,21 +68,19 @@ def test_an_account_switched_off_is_signed_out_at_its_next_request(client, offic
     officer.is_active = False
     officer.save()
     assert revisions.current("accounts") == before + 1
-    response = client.get(QUEUE)
-    assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+    assert _sent_to_sign_in(client.get(QUEUE))
 
 
-@pytestmark_committed
+@committed
 def test_a_changed_password_signs_the_old_sessions_out(client, officer):
     client.force_login(officer)
     assert client.get(QUEUE).status_code == 200
     officer.set_password("mat-khau-moi-dai-34")
     officer.save()
-    response = client.get(QUEUE)
-    assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+    assert _sent_to_sign_in(client.get(QUEUE))
 
 
-@pytestmark_committed
+@committed
 def test_a_role_taken_away_is_gone_from_the_next_request(client, officer):
     client.force_login(officer)
     assert client.get(QUEUE).status_code == 200
@@ -88,7 +90,7 @@ def test_a_role_taken_away_is_gone_from_the_next_request(client, officer):
     assert "không" in response.content.decode().lower()
 
 
-@pytestmark_committed
+@committed
 def test_an_enrolled_authenticator_is_asked_for_at_the_next_request(client, officer):
     client.force_login(officer)
     assert client.get(QUEUE).status_code == 200
@@ -98,7 +100,7 @@ def test_an_enrolled_authenticator_is_asked_for_at_the_next_request(client, offi
     assert response["Location"].startswith("/dang-nhap/ma-xac-thuc/")
 
 
-@pytestmark_committed
+@committed
 def test_signing_in_again_does_not_drop_what_the_processes_keep(client, officer):
     client.force_login(officer)
     before = revisions.current("accounts")
@@ -166,5 +168,4 @@ def test_a_session_read_from_the_shared_cache_ends_everywhere_at_sign_out(
     client.post("/dang-xuat/")
     replayed = Client()
     replayed.cookies["sessionid"] = cookie
-    response = replayed.get(QUEUE)
-    assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+    assert _sent_to_sign_in(replayed.get(QUEUE))

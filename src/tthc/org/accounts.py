@@ -20,8 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tthc.core import revisions
 from tthc.org.models import Membership
-from tthc.org.policy import remember_memberships
-from tthc.org.twofactor import remember_confirmed_device
+from tthc.org.policy import read_memberships, remember_memberships
+from tthc.org.twofactor import read_confirmed_device, remember_confirmed_device
 
 REVISION = "accounts"
 # Officers signed in to one process at once, with room to spare; beyond it the oldest go.
@@ -39,11 +39,7 @@ def _account(user_id) -> Account | None:
     user = get_user_model()._default_manager.filter(pk=user_id).first()
     if user is None:
         return None
-    return Account(
-        user,
-        tuple(Membership.objects.filter(user=user).only("role", "agency_id")),
-        TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-    )
+    return Account(user, tuple(read_memberships(user)), read_confirmed_device(user))
 
 
 ACCOUNTS: revisions.Derived[Account | None] = revisions.Derived(REVISION, _account, limit=KEPT)

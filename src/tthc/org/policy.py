@@ -337,9 +337,14 @@ def _memberships(user) -> list[Membership]:
     # Cached on the user object for the request: a page asks several questions.
     cached = getattr(user, "_tthc_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).only("role", "agency_id"))
+        cached = read_memberships(user)
         remember_memberships(user, cached)
     return cached
+
+
+def read_memberships(user) -> list[Membership]:
+    """The user's memberships from the database: the role and the agency of each."""
+    return list(Membership.objects.filter(user=user).only("role", "agency_id"))
 
 
 def remember_memberships(user, memberships: list[Membership]) -> None:

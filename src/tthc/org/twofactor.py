@@ -47,9 +47,14 @@ def _has_confirmed_device(user) -> bool:
     # Cached on the user object for the request: the middleware and the views ask again.
     cached = getattr(user, "_tthc_has_otp_device", None)
     if cached is None:
-        cached = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        cached = read_confirmed_device(user)
         remember_confirmed_device(user, cached)
     return cached
+
+
+def read_confirmed_device(user) -> bool:
+    """Whether `user` has a confirmed authenticator, from the database."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def remember_confirmed_device(user, confirmed: bool) -> None:
