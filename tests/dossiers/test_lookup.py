@@ -158,8 +158,9 @@ def test_the_secret_reaches_the_applicant_on_the_receipt_and_in_the_messages(dos
 
     shown = f"{dossier.lookup_secret[:4]}-{dossier.lookup_secret[4:]}"
     assert shown in pdf.receipt_html(dossier)
-    _subject, body, sms = notifications.message(dossier.events.get())
-    assert shown in body and shown in sms
+    event = dossier.events.get()
+    _subject, body = notifications.email_message(event)
+    assert shown in body and shown in notifications.sms_text(event)
 
 
 def test_an_erased_applicant_or_a_dossier_without_secret_never_verifies(client, dossier):

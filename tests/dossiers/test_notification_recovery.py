@@ -63,7 +63,7 @@ def test_a_row_left_pending_by_a_killed_worker_is_sent_once_on_resume(
     back, the rows are pending with no attempt."""
     settings.TASKS = NOWHERE
     dossier = submitted()
-    notifications.prepare(dossier.events.get().pk)
+    notifications.prepare(notifications.event_to_notify(dossier.events.get().pk))
     assert Notification.objects.filter(status=NotificationStatus.PENDING, attempts=0).count() == 2
     settings.TASKS = IMMEDIATE
     assert notifications.resume() == 2
@@ -76,7 +76,7 @@ def test_a_row_left_pending_by_a_killed_worker_is_sent_once_on_resume(
 def test_a_failed_row_waits_for_its_retry_unless_the_retry_is_long_overdue(settings, submitted):
     settings.TASKS = NOWHERE
     dossier = submitted()
-    notifications.prepare(dossier.events.get().pk)
+    notifications.prepare(notifications.event_to_notify(dossier.events.get().pk))
     Notification.objects.update(attempts=1, last_error="SMTP tạm lỗi")
     assert notifications.resume() == 0  # its retry is queued for 2 minutes later
     Notification.objects.update(created_at=timezone.now() - timedelta(minutes=13))

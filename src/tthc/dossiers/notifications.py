@@ -6,9 +6,10 @@ default) it queues the background task *in that transaction*: the task commits w
 not at all, so a web process killed right after the commit, or a database that drops just then,
 loses no message (queued after commit, `transaction.on_commit`, it would be lost). Other
 backends (the immediate one of the tests) queue it after commit, so a rolled-back action sends
-nothing. The task creates one `Notification` row per (event, channel): the unique constraint
-means a message is sent at most once however often the task runs; a failure is recorded and
-retried with a growing delay up to `MAX_ATTEMPTS`.
+nothing. The task creates one `Notification` row per (event, channel) and sends them in turn:
+the unique constraint means a message is sent at most once however often the task runs; a
+failure is recorded and retried by a task of its own, with a growing delay up to
+`MAX_ATTEMPTS`.
 
 The work is done by background tasks (`tthc.dossiers.tasks`, which import this module, never
 the other way): `DossiersConfig.ready` hands them to `connect_tasks`, and `schedule` and `resume`
@@ -30,7 +31,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
-from django.db import IntegrityError, router, transaction
+from django.db import router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -168,12 +169,10 @@ def _fmt(moment) -> str:
     return _("%(time)s, ngày %(date)s") % {"time": fmt_time(moment), "date": fmt_date(moment)}
 
 
-def message(event: DossierEvent) -> tuple[str, str, str]:
-    """(subject, email body, SMS text) for an event."""
+def _context(event: DossierEvent) -> dict:
     dossier = event.dossier
-    kind = KINDS[event.action]
-    context = {
-        "kind": kind,
+    return {
+        "kind": KINDS[event.action],
         "dossier": dossier,
         "event": event,
         "appointment": _fmt(dossier.appointment_at),
@@ -186,39 +185,61 @@ def message(event: DossierEvent) -> tuple[str, str, str]:
         "lookup_secret": lookupcode.display(dossier.lookup_secret),
         "province": settings.TTHC_PROVINCE_NAME,
     }
-    subject = f"[{dossier.code}] {SUBJECTS[kind]}"
-    body = render_to_string("dossiers/notifications/email.txt", context)
-    sms = " ".join(render_to_string("dossiers/notifications/sms.txt", context).split())
-    return subject, body, sms[:480]
 
 
-def prepare(event_id: int) -> list[int]:
+def email_message(event: DossierEvent) -> tuple[str, str]:
+    """(subject, body) of the event's email."""
+    subject = f"[{event.dossier.code}] {SUBJECTS[KINDS[event.action]]}"
+    return subject, render_to_string("dossiers/notifications/email.txt", _context(event))
+
+
+def sms_text(event: DossierEvent) -> str:
+    """The event's SMS, on one line, at most 480 characters."""
+    text = render_to_string("dossiers/notifications/sms.txt", _context(event))
+    return " ".join(text.split())[:480]
+
+
+# What the templates of the messages read, with the event, in one query.
+MESSAGE_RELATIONS = (
+    "dossier__applicant",
+    "dossier__procedure",
+    "dossier__receiving_agency",
+    "dossier__resolving_agency",
+    "dossier__reception_point",
+)
+
+
+def event_to_notify(event_id: int) -> DossierEvent | None:
+    """The event with what its messages show (dossier, applicant, procedure, agencies, desk),
+    if it is one the applicant hears about."""
+    event = (
+        DossierEvent.objects.select_related(*MESSAGE_RELATIONS).filter(pk=event_id).first()
+    )
+    return event if event is not None and event.action in KINDS else None
+
+
+def prepare(event: DossierEvent) -> list[int]:
     """Create the event's notification rows (once; a second call finds them) and return the
     ids still to send."""
-    event = DossierEvent.objects.select_related("dossier__applicant").filter(pk=event_id).first()
-    if event is None or event.action not in KINDS:
-        return []
     applicant = event.dossier.applicant
     recipients = {
         NotificationChannel.EMAIL: "" if applicant.erased_at else applicant.email,
         NotificationChannel.SMS: "" if applicant.erased_at else applicant.phone,
     }
-    for channel, recipient in recipients.items():
-        try:
-            with transaction.atomic():
-                Notification.objects.get_or_create(
-                    event=event,
-                    channel=channel,
-                    defaults={
-                        "kind": KINDS[event.action],
-                        "recipient": recipient,
-                        "status": (
-                            NotificationStatus.PENDING if recipient else NotificationStatus.SKIPPED
-                        ),
-                    },
-                )
-        except IntegrityError:  # created by a concurrent run
-            pass
+    # One insert of both rows; a row a concurrent or earlier run made stays as it is.
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                event=event,
+                channel=channel,
+                kind=KINDS[event.action],
+                recipient=recipient,
+                status=NotificationStatus.PENDING if recipient else NotificationStatus.SKIPPED,
+            )
+            for channel, recipient in recipients.items()
+        ],
+        ignore_conflicts=True,
+    )
     return list(
         Notification.objects.filter(event=event, status=NotificationStatus.PENDING).values_list(
             "pk", flat=True
@@ -227,25 +248,30 @@ def prepare(event_id: int) -> list[int]:
 
 
 def _send(notification: Notification) -> None:
-    subject, body, text = message(notification.event)
     if notification.channel == NotificationChannel.EMAIL:
+        subject, body = email_message(notification.event)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
     else:
-        sms.gateway().send(notification.recipient, text)
+        sms.gateway().send(notification.recipient, sms_text(notification.event))
 
 
-def deliver(notification_id: int) -> bool:
-    """Send one pending notification. Returns True when a retry should be queued.
+DELIVERY_FIELDS = ["attempts", "status", "sent_at", "last_error"]
+
+
+def deliver(notification_id: int, *, event: DossierEvent | None = None) -> bool:
+    """Send one pending notification (of `event`, when the caller has read it). Returns True
+    when a retry should be queued.
 
     The row is locked while sending, so two workers never send the same message; a sent (or
-    failed for good) row is left alone."""
+    failed for good) row is left alone. Only the notification's row: the dossier stays free
+    for the staff meanwhile."""
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("event__dossier__applicant")
-            .filter(pk=notification_id)
-            .first()
-        )
+        rows = Notification.objects.select_for_update(of=("self",)).filter(pk=notification_id)
+        if event is None:
+            rows = rows.select_related(*(f"event__{name}" for name in MESSAGE_RELATIONS))
+        notification = next(iter(rows), None)
+        if notification is not None and event is not None:
+            notification.event = event
         if notification is None or notification.status != NotificationStatus.PENDING:
             return False
         notification.attempts += 1
@@ -256,12 +282,12 @@ def deliver(notification_id: int) -> bool:
             notification.last_error = str(exc)[:2000]
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.status = NotificationStatus.FAILED
-            notification.save()
+            notification.save(update_fields=DELIVERY_FIELDS)
             return notification.status == NotificationStatus.PENDING
         notification.status = NotificationStatus.SENT
         notification.sent_at = timezone.now()
         notification.last_error = ""
-        notification.save()
+        notification.save(update_fields=DELIVERY_FIELDS)
         return False
 
 

@@ -11,16 +11,24 @@ from tthc.dossiers.models import Notification
 
 @task()
 def notify_event_task(event_id: int) -> list[int]:
-    """Create the event's notifications and send each one (its own retries)."""
-    ids = notifications.prepare(event_id)
+    """Create the event's notifications and send them, one after the other; one that fails
+    is retried by its own task, later."""
+    event = notifications.event_to_notify(event_id)
+    if event is None:
+        return []
+    ids = notifications.prepare(event)
     for notification_id in ids:
-        deliver_notification_task.enqueue(notification_id)
+        _deliver_or_retry(notification_id, event=event)
     return ids
 
 
 @task()
 def deliver_notification_task(notification_id: int) -> None:
-    if not notifications.deliver(notification_id):
+    _deliver_or_retry(notification_id)
+
+
+def _deliver_or_retry(notification_id: int, *, event=None) -> None:
+    if not notifications.deliver(notification_id, event=event):
         return
     # Failed, attempts left: try again later (at once on a backend that cannot defer, e.g.
     # the immediate backend of the tests; the attempts are bounded either way).
