@@ -99,16 +99,10 @@ def prepare(kind: str, url: str) -> dict:
             call_command("demo", verbosity=0)
         from tthc.dossiers import routing, selectors
 
-        procedure = selectors.online_procedure(PROCEDURE)
-        resolving = next(
-            a for a in selectors.resolving_agencies(procedure) if routing.desks(procedure, a)
-        )
+        offer = selectors.online_offer(PROCEDURE)
+        resolving = next(a for a in offer.resolving if routing.desks(offer.procedure, a))
         out["resolving"] = resolving.code
-        out["files"] = [
-            row["field"]
-            for row in selectors.required_documents(procedure.current_version.data)
-            if not row["optional"]
-        ]
+        out["files"] = [row["field"] for row in offer.documents if not row["optional"]]
         return out
     # queue: migrated; the queue copies derived if loaded with triggers off (the generator);
     # sessions of the accounts, codes for the lookup, queries per page

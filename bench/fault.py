@@ -357,16 +357,10 @@ def main() -> int:
 
         from tthc.dossiers import routing, selectors
 
-        procedure = selectors.online_procedure(PROCEDURE)
-        resolving = next(
-            a for a in selectors.resolving_agencies(procedure) if routing.desks(procedure, a)
-        )
+        offer = selectors.online_offer(PROCEDURE)
+        resolving = next(a for a in offer.resolving if routing.desks(offer.procedure, a))
         Target.resolving = resolving.code
-        Target.files = [
-            row["field"]
-            for row in selectors.required_documents(procedure.current_version.data)
-            if not row["optional"]
-        ]
+        Target.files = [row["field"] for row in offer.documents if not row["optional"]]
         connections.close_all()
 
         port = free_port()

@@ -19,9 +19,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
+from tthc.catalog import search as catalog_search
 from tthc.catalog.documents import document_sections
 from tthc.catalog.models import Procedure
-from tthc.core import accesslog
+from tthc.core import accesslog, revisions
 from tthc.core.dates import fmt_date, fmt_time
 from tthc.core.errors import NotFound, PermissionDenied, ValidationError
 from tthc.dossiers import deadlines, processes, queues, routing
@@ -217,12 +218,20 @@ def lookup(code: str, *, verify: str | None = None) -> dict | None:
 RESOLVING_ROLES = ("implementing", "competent", "authorised")
 
 
-def online_procedure(code: str):
-    """The procedure if it takes online submissions (level full or partial, not abolished,
-    with a current version), else None."""
-    procedure = (
-        Procedure.objects.select_related("current_version").filter(code=(code or "")[:50]).first()
-    )
+@dataclass(frozen=True)
+class OnlineOffer:
+    """What a procedure offers online: the procedure (its current version read), its active
+    resolving agencies by name and the documents to upload (`required_documents`). Each
+    process keeps it until the catalog changes (revision "catalog", which agencies and links
+    raise too); shared by every request: read it, never change it."""
+
+    procedure: Procedure
+    resolving: tuple[Agency, ...]
+    documents: tuple[dict, ...]
+
+
+def _online_offer(code: str) -> OnlineOffer | None:
+    procedure = Procedure.objects.select_related("current_version").filter(code=code).first()
     if (
         procedure is None
         or procedure.current_version is None
@@ -230,7 +239,20 @@ def online_procedure(code: str):
         or procedure.online_level not in ("full", "partial")
     ):
         return None
-    return procedure
+    return OnlineOffer(
+        procedure=procedure,
+        resolving=tuple(resolving_agencies(procedure)),
+        documents=tuple(required_documents(procedure.current_version.data)),
+    )
+
+
+_ONLINE_OFFERS = revisions.Derived(catalog_search.REVISION, _online_offer, limit=5000)
+
+
+def online_offer(code: str) -> OnlineOffer | None:
+    """The procedure's online offer if it takes online submissions (level full or partial,
+    not abolished, with a current version), else None."""
+    return _ONLINE_OFFERS.get((code or "")[:50])
 
 
 # Words by which a document's name says it is needed only in some case (“… trong trường hợp

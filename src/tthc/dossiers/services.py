@@ -10,13 +10,13 @@ the action's service.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,25 +223,29 @@ def _create_rows(
             row.file.name = name
             row.file_name = upload.display_name
         documents.append(row)
-    with transaction.atomic():
-        person = Applicant.objects.create(**applicant_fields)
-        dossier = Dossier.objects.create(
-            code=_provisional_code(),
-            procedure=procedure,
-            procedure_version=version.number,
-            channel=channel,
-            reception_point=reception_point,
-            receiving_agency=receiving_agency,
-            resolving_agency=resolving_agency,
-            current_agency=(resolving_agency if status == Status.RECEIVED else receiving_agency),
-            applicant=person,
-            lookup_secret=lookupcode.new_code(),
-            fee_due=fee_due,
-            submitted_at=now,
-            time_amount=amount,
-            time_unit=unit.value,
-            status=Status.SUBMITTED,
-        )
+    dossier = Dossier(
+        procedure=procedure,
+        procedure_version=version.number,
+        channel=channel,
+        reception_point=reception_point,
+        receiving_agency=receiving_agency,
+        resolving_agency=resolving_agency,
+        current_agency=(resolving_agency if status == Status.RECEIVED else receiving_agency),
+        lookup_secret=lookupcode.new_code(),
+        fee_due=fee_due,
+        submitted_at=now,
+        time_amount=amount,
+        time_unit=unit.value,
+        status=status,
+    )
+    if status == Status.RECEIVED:
+        dossier.received_at = now
+        _store_deadline(dossier, events=())  # a new dossier: no pause yet
+    # No savepoint of its own inside the caller's transaction (`submit_once`'s): a failure
+    # here rolls back the caller's transaction as a whole.
+    with transaction.atomic(savepoint=False):
+        dossier.applicant = Applicant.objects.create(**applicant_fields)
+        _insert_with_code(dossier, agency=receiving_agency, day=day)
         for row in documents:
             row.dossier = dossier
         DossierDocument.objects.bulk_create(documents)
@@ -251,10 +255,6 @@ def _create_rows(
                 DossierAgency(dossier=dossier, agency=resolving_agency, role=Involvement.RESOLVING),
             ]
         )
-        if status == Status.RECEIVED:
-            _start_clock(dossier, now)
-        dossier.status = status
-        _issue_code(dossier, agency=receiving_agency, day=day)
         event = append_event(
             DossierEvent,
             dossier,
@@ -271,23 +271,21 @@ def _create_rows(
     return dossier
 
 
-def _provisional_code() -> str:
-    """The code column until `_issue_code`, never seen outside the intake's transaction."""
-    return f"~{uuid.uuid4().hex}"
-
-
-def _issue_code(dossier: Dossier, *, agency: Agency, day: date) -> None:
-    """Take the dossier's code and save it, as the intake's last writes: the counter row of
+def _insert_with_code(dossier: Dossier, *, agency: Agency, day: date) -> None:
+    """Take the dossier's code and insert the dossier with it. The counter row of
     (agency, day) stays locked until the transaction commits, and every other intake at that
-    desk that day waits for it from here on, so nothing slow may follow (files are stored
-    before, the notification is one row)."""
+    desk that day waits for it from here on, so only row inserts follow (files are stored
+    before the transaction, the deadline computed before, the notification is one row). The
+    dossier is inserted once, with its final code: an insert and a later update of the code
+    would write every index of the table twice."""
     for attempt in range(CODE_ATTEMPTS):
         dossier.code = codes.next_code(agency=agency, day=day)
         try:
             with transaction.atomic():
-                dossier.save()
+                dossier.save(force_insert=True)
             return
         except IntegrityError:
+            dossier.pk = None
             if attempt == CODE_ATTEMPTS - 1:
                 raise Conflict(_("Không cấp được mã hồ sơ, vui lòng thử lại.")) from None
             codes.resync_counter(agency=agency, day=day)
@@ -427,8 +425,8 @@ def _check_step(user: User, dossier: Dossier, action: Action) -> None:
         )
 
 
-def _store_deadline(dossier: Dossier) -> None:
-    deadline = deadlines.compute(dossier)
+def _store_deadline(dossier: Dossier, *, events=None) -> None:
+    deadline = deadlines.compute(dossier, events=events)
     dossier.due_at = deadline.due_at
     dossier.due_explanation = deadline.explanation
 
@@ -1093,14 +1091,13 @@ def submit_online_request(
     agency among the procedure's, the desk among those allowed, one file per document
     (`file_1`, ... numbered as `selectors.required_documents`). Every file is checked before
     anything is written; one refused file refuses the whole submission."""
-    procedure = selectors.online_procedure(procedure_code)
-    if procedure is None:
+    offer = selectors.online_offer(procedure_code)
+    if offer is None:
         raise NotFound(
             _("Thủ tục này không nhận hồ sơ trực tuyến hoặc không tồn tại."), field="procedure"
         )
-    resolving = (
-        selectors.resolving_agencies(procedure).filter(code=resolving_agency_code or "").first()
-    )
+    procedure = offer.procedure
+    resolving = next((a for a in offer.resolving if a.code == resolving_agency_code), None)
     if resolving is None:
         raise ValidationError(
             _("Vui lòng chọn cơ quan giải quyết của thủ tục."), field="resolving_agency"
@@ -1108,7 +1105,7 @@ def submit_online_request(
     point = _online_desk(procedure, resolving, reception_point_id)
     # Applicant data first (cheap), then the files.
     clean_applicant(applicant, today=timezone.localdate())
-    rows = selectors.required_documents(procedure.current_version.data)
+    rows = offer.documents
     known = {row["field"] for row in rows}
     for field in files:
         if field not in known:
@@ -1190,6 +1187,20 @@ def _in_progress() -> Conflict:
     )
 
 
+def _claim(key: str) -> tuple[SubmissionKey, bool]:
+    """The key's claim and whether this call made it: one INSERT, committed at once, when the
+    key is new (nearly always), else the row that holds it."""
+    for _attempt in range(2):  # a claim released between the INSERT and the read: once more
+        try:
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                return SubmissionKey.objects.create(key=key), True
+        except IntegrityError:
+            claim = SubmissionKey.objects.filter(key=key).first()
+            if claim is not None:
+                return claim, False
+    raise _in_progress()
+
+
 def submit_once(*, key: str, submit: Callable[[], Dossier]) -> Dossier:
     """Run an online submission at most once per `key` (a token in the form, or the API's
     `Idempotency-Key` header). The claim is committed before the submission, so a concurrent
@@ -1203,7 +1214,7 @@ def submit_once(*, key: str, submit: Callable[[], Dossier]) -> Dossier:
     key = (key or "").strip()[:64]
     if not key:
         return submit()
-    claim, created = SubmissionKey.objects.get_or_create(key=key)
+    claim, created = _claim(key)
     if not created:
         if claim.dossier_id:
             return claim.dossier

@@ -190,11 +190,10 @@ def _applicant_errors(form) -> None:
 def apply(request, code: str):
     """`/nop-truc-tuyen/<code>/`: the online submission of a procedure. Only agencies with a
     staffed desk are offered (`routing`); files that passed the checks survive a refusal."""
-    procedure = selectors.online_procedure(code)
-    if procedure is None:
+    offer = selectors.online_offer(code)
+    if offer is None:
         raise Http404(_("Thủ tục này không nhận hồ sơ trực tuyến."))
-    documents = selectors.required_documents(procedure.current_version.data)
-    linked = list(selectors.resolving_agencies(procedure))
+    procedure, documents, linked = offer.procedure, list(offer.documents), offer.resolving
     desks = routing.desks_by_agency(procedure, linked)
     agencies = [a for a in linked if desks[a.pk]]
     post = request.POST if request.method == "POST" else None
