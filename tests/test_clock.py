@@ -64,3 +64,51 @@ def test_clock_once_enqueues_every_periodic_task(capsys):
     out = capsys.readouterr().out
     for _, path in settings.TTHC_PERIODIC_TASKS:
         assert f"Đã đưa vào hàng đợi: {path}" in out
+
+
+@pytest.mark.django_db
+def test_finished_task_results_are_pruned_after_their_days_and_waiting_tasks_never(settings):
+    """The database queue keeps a row per task run; without pruning the table grows for ever
+    (the clock alone queues three tasks a minute)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from tthc.core.tasks import prune_task_results
+
+    settings.TTHC_TASK_RESULTS_KEEP_DAYS = 7
+    settings.TTHC_FAILED_TASK_RESULTS_KEEP_DAYS = 30
+    now = timezone.now()
+
+    def row(name, status, days_ago):
+        return DBTaskResult(
+            task_path=f"tests.{name}",
+            args_kwargs={"args": [], "kwargs": {}},
+            status=status,
+            enqueued_at=now - timedelta(days=days_ago),
+            run_after=get_date_max(),
+            finished_at=(
+                now - timedelta(days=days_ago) if status in ("SUCCESSFUL", "FAILED") else None
+            ),
+            backend_name="default",
+        )
+
+    DBTaskResult.objects.bulk_create(
+        [
+            row("old_success", "SUCCESSFUL", 8),
+            row("recent_success", "SUCCESSFUL", 6),
+            row("old_failure", "FAILED", 31),
+            row("recent_failure", "FAILED", 8),
+            row("waiting_long", "READY", 60),
+            row("running_long", "RUNNING", 60),
+        ]
+    )
+    assert prune_task_results.call() == 2
+    left = set(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert left == {
+        "tests.recent_success",
+        "tests.recent_failure",
+        "tests.waiting_long",
+        "tests.running_long",
+    }

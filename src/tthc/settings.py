@@ -334,7 +334,12 @@ TTHC_PERIODIC_TASKS = [
     (86400, "tthc.dossiers.retention.erase_expired_task"),
     (86400, "tthc.feedback.tasks.erase_expired_task"),
     (600, "tthc.dossiers.tasks.resume_notifications_task"),
+    (86400, "tthc.core.tasks.prune_task_results"),
 ]
+# Days the database queue keeps a finished task's result (`tthc.core.tasks.prune_task_results`);
+# a failed one is kept longer, to be looked into.
+TTHC_TASK_RESULTS_KEEP_DAYS = env.int("TTHC_TASK_RESULTS_KEEP_DAYS", default=7)
+TTHC_FAILED_TASK_RESULTS_KEEP_DAYS = env.int("TTHC_FAILED_TASK_RESULTS_KEEP_DAYS", default=30)
 # Run by `tthc db_worker` when it starts and whenever the database comes back after an outage:
 # queue again the work a killed worker or the outage left undone (each one idempotent).
 TTHC_WORKER_RECOVERY = ["tthc.dossiers.notifications.resume"]

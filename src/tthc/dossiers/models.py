@@ -111,8 +111,13 @@ class Dossier(models.Model):
     resolving_agency = models.ForeignKey(
         Agency, verbose_name="cơ quan giải quyết", on_delete=models.PROTECT, related_name="+"
     )
+    # Indexed by `dossier_agency_status` (current_agency, status), which leads with it.
     current_agency = models.ForeignKey(
-        Agency, verbose_name="cơ quan đang xử lý", on_delete=models.PROTECT, related_name="+"
+        Agency,
+        verbose_name="cơ quan đang xử lý",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     applicant = models.OneToOneField(
         Applicant, verbose_name="người nộp", on_delete=models.PROTECT, related_name="dossier"
@@ -191,8 +196,12 @@ class DossierAgency(models.Model):
     dossier only through these rows (`tthc.dossiers.selectors.may_view`); written by the
     services with the event that involves the agency, never removed."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="involvements")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # Each indexed by an index that leads with it (`one_involvement_per_role`,
+    # `dossier_agency_lookup`): no index of their own for every insert and status copy.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="involvements", db_index=False
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
     role = models.CharField("vai trò", max_length=20, choices=Involvement.choices)
     # Copies of the dossier's status, deadline and submission time, so that one agency's queue
     # is a range of one index (tthc.dossiers.queues, decision 0011). Kept by the database's
