@@ -97,10 +97,6 @@ def prepare(kind: str, url: str) -> dict:
 
         if not Procedure.objects.exists():
             call_command("demo", verbosity=0)
-        # The database is reused: tasks an earlier run left (killed before its worker drained
-        # them) would be this run's worker's work.
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM django_tasks_database_dbtaskresult")
         from tthc.dossiers import routing, selectors
 
         offer = selectors.online_offer(PROCEDURE)
@@ -737,11 +733,27 @@ def main(argv: list[str] | None = None) -> int:
         if caches:
             intake_server.env["CACHE_URL"] = caches["intake"]
         worker = None
+        worker_env = {**intake_server.env, "DJANGO_SETTINGS_MODULE": "tthc.settings"}
+        # The database is reused: what an earlier run left unsent (a run killed before its
+        # worker drained) is sent first, or it would be this run's worker's work.
+        drain_started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "django", "db_worker", "--batch", "--no-startup-delay"],
+            cwd=ROOT,
+            env=worker_env,
+            stdout=subprocess.DEVNULL,
+            stderr=log_path.open("a"),
+            check=True,
+        )
+        print(
+            f"  earlier runs' notifications drained in {time.perf_counter() - drain_started:.0f} s",
+            flush=True,
+        )
         try:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "django", "db_worker", "--interval", "0.2"],
                 cwd=ROOT,
-                env={**intake_server.env, "DJANGO_SETTINGS_MODULE": "tthc.settings"},
+                env=worker_env,
                 stdout=subprocess.DEVNULL,
                 stderr=log_path.open("a"),
             )
