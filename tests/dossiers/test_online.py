@@ -268,6 +268,37 @@ def test_api_submission(client, online, point):
     assert body["lookup_url"].endswith(f"?ma={body['code']}")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_offer_follows_the_catalog_between_submissions(client, online, point):
+    """The procedure's offer is kept by the process between requests (committed, as in
+    production): a resolving agency unlinked, then the procedure taken offline, show at the
+    next submission."""
+    from tthc.dossiers import selectors
+
+    def submit():
+        return client.post(
+            "/api/v1/dossiers",
+            form_data(
+                point,
+                procedure=online.code,
+                file_1=upload("a.pdf", PDF),
+                file_2=upload("b.jpg", JPEG),
+            ),
+        )
+
+    assert submit().status_code == 201
+    assert selectors.online_offer(online.code) is selectors.online_offer(online.code)  # kept
+    ProcedureAgency.objects.filter(procedure=online).delete()
+    refused = submit()
+    assert refused.status_code == 422 and refused.json()["field"] == "resolving_agency"
+    online.online_level = "none"
+    online.save()
+    gone = submit()
+    assert gone.status_code == 404 and gone.json()["field"] == "procedure"
+    assert client.get(f"/nop-truc-tuyen/{online.code}/").status_code == 404
+    assert Dossier.objects.count() == 1
+
+
 def test_api_refusal_is_422_with_field(client, online, point):
     response = client.post(
         "/api/v1/dossiers",
