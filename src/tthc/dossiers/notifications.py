@@ -49,6 +49,7 @@ from tthc.dossiers.models import (
 )
 from tthc.dossiers.pdf import lookup_url
 from tthc.dossiers.transitions import Action
+from tthc.org import directory
 from tthc.workdays.engine import to_local
 
 logger = logging.getLogger("tthc.dossiers.notifications")
@@ -199,23 +200,30 @@ def sms_text(event: DossierEvent) -> str:
     return " ".join(text.split())[:480]
 
 
-# What the templates of the messages read, with the event, in one query.
-MESSAGE_RELATIONS = (
-    "dossier__applicant",
-    "dossier__procedure",
-    "dossier__receiving_agency",
-    "dossier__resolving_agency",
-    "dossier__reception_point",
-)
+# What the templates of the messages read, with the event, in one query; the agencies and the
+# desk come from the organisation's directory (kept by the process), not from three more joins.
+MESSAGE_RELATIONS = ("dossier__applicant", "dossier__procedure")
+
+
+def _attach_organisation(dossier) -> None:
+    known = directory.current()
+    for field in ("receiving_agency", "resolving_agency"):
+        agency = known.agencies.get(getattr(dossier, f"{field}_id"))
+        if agency is not None:  # else read when the template asks (made since the directory)
+            setattr(dossier, field, agency)
+    point = known.points.get(dossier.reception_point_id)
+    if point is not None:
+        dossier.reception_point = point
 
 
 def event_to_notify(event_id: int) -> DossierEvent | None:
     """The event with what its messages show (dossier, applicant, procedure, agencies, desk),
     if it is one the applicant hears about."""
-    event = (
-        DossierEvent.objects.select_related(*MESSAGE_RELATIONS).filter(pk=event_id).first()
-    )
-    return event if event is not None and event.action in KINDS else None
+    event = DossierEvent.objects.select_related(*MESSAGE_RELATIONS).filter(pk=event_id).first()
+    if event is None or event.action not in KINDS:
+        return None
+    _attach_organisation(event.dossier)
+    return event
 
 
 def prepare(event: DossierEvent) -> list[int]:
@@ -270,8 +278,11 @@ def deliver(notification_id: int, *, event: DossierEvent | None = None) -> bool:
         if event is None:
             rows = rows.select_related(*(f"event__{name}" for name in MESSAGE_RELATIONS))
         notification = next(iter(rows), None)
-        if notification is not None and event is not None:
-            notification.event = event
+        if notification is not None:
+            if event is None:
+                _attach_organisation(notification.event.dossier)
+            else:
+                notification.event = event
         if notification is None or notification.status != NotificationStatus.PENDING:
             return False
         notification.attempts += 1
