@@ -160,3 +160,19 @@ def record_task(what: str) -> None:
 @task()
 def failing_task() -> None:
     raise OperationalError("terminating connection due to administrator command")
+
+
+def test_the_queue_table_is_vacuumed_and_analysed_early_on_postgresql():
+    """Every task row is written three times; with the default thresholds the claim's index
+    fills with dead entries and the planner keeps the statistics of a nearly empty table."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("autovacuum is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'django_tasks_database_dbtaskresult'"
+        )
+        options = set(cursor.fetchone()[0] or [])
+    assert "autovacuum_analyze_scale_factor=0.02" in options
+    assert "autovacuum_vacuum_scale_factor=0.02" in options
