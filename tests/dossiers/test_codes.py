@@ -71,3 +71,56 @@ def test_parallel_intake_gets_distinct_codes(procedure, point, department, offic
     assert stored == set(made)
     sequences = sorted(int(CODE.match(code)["seq"]) for code in stored)
     assert sequences == list(range(1, workers * per_worker + 1))
+
+
+@pytest.mark.pg
+@pytest.mark.django_db(transaction=True)
+def test_an_intake_never_waits_for_another_ones_transaction_at_the_same_desk(
+    procedure, commune, department
+):
+    """The number is taken by a statement of its own before the dossier's transaction: while
+    one intake's transaction is still open (its desk's counter row was locked until its commit
+    before), another intake at that desk goes through, and a failed intake leaves a gap."""
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("cần PostgreSQL (DATABASE_URL=postgres://...)")
+    inside, release = threading.Event(), threading.Event()
+
+    def submit(then=None):
+        return services.submit_online(
+            procedure=procedure,
+            receiving_agency=commune,
+            resolving_agency=department,
+            applicant=PERSON,
+            documents=[DocumentInput(DOCUMENTS[0], form="electronic")],
+            then=then,
+        )
+
+    def held(dossier):
+        inside.set()
+        release.wait(30)
+        raise RuntimeError("this intake fails after its number was taken")
+
+    def first():
+        try:
+            submit(then=held)
+        except RuntimeError:
+            pass
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    try:
+        assert inside.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")  # a wait on the counter row would fail
+        second = submit()
+    finally:
+        release.set()
+        thread.join(30)
+    assert second.code.endswith("-0002")  # -0001 went to the intake that failed: a gap
+    assert list(Dossier.objects.values_list("code", flat=True)) == [second.code]

@@ -376,7 +376,7 @@ def test_a_submission_still_in_flight_is_a_conflict_not_a_duplicate(online):
 
     SubmissionKey.objects.create(key="in-flight")  # another request holds the claim
     with pytest.raises(Conflict, match="đang được gửi"):
-        submit_once(key="in-flight", submit=lambda: pytest.fail("must not submit twice"))
+        submit_once(key="in-flight", submit=lambda then: pytest.fail("must not submit twice"))
 
 
 def test_a_flood_from_one_address_is_throttled_and_others_pass(client, online, point, settings):
@@ -565,7 +565,7 @@ def test_two_retries_taking_over_one_stale_claim_give_one_dossier(online, point,
     )
     workers = 6
 
-    def submit():
+    def submit(then):
         time.sleep(0.3)  # the winner is still at work when the others look
         return submit_online_request(
             procedure_code=online.code,
@@ -573,6 +573,7 @@ def test_two_retries_taking_over_one_stale_claim_give_one_dossier(online, point,
             reception_point_id=point.pk,
             applicant=applicant,
             files={"file_1": upload("a.pdf", PDF), "file_2": upload("b.png", PNG)},
+            then=then,
         )
 
     def work():

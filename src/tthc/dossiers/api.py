@@ -136,12 +136,13 @@ def dossier_submit(request, payload: Form[SubmissionIn]):
     services.check_submission_rate(ip=client_ip(request))
     dossier = services.submit_once(
         key=request.headers.get("Idempotency-Key", ""),
-        submit=lambda: services.submit_online_request(
+        submit=lambda then: services.submit_online_request(
             procedure_code=payload.procedure,
             resolving_agency_code=payload.resolving_agency,
             reception_point_id=payload.reception_point,
             applicant=applicant,
             files=files,
+            then=then,
         ),
     )
     return Status(

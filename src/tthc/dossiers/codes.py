@@ -1,13 +1,15 @@
 """Dossier codes (DOMAIN §4 **Rule**): `{agency identifier}-{yymmdd}-{nnnn}`, e.g.
-`000.00.15.H15-240202-0007`, the sequence counted per agency and day.
+`000.00.15.H15-240202-0007`, the sequence counted per agency and day, unique and
+gap-tolerant.
 
-The counter row of (agency, day) is incremented inside the caller's transaction: on PostgreSQL
-the row lock of that `UPDATE` serialises concurrent intakes until the transaction ends (so the
-caller takes the code last); on SQLite the settings open every transaction as IMMEDIATE, which
-takes the write lock at BEGIN. Numbers are never reused; a
-rolled-back intake rolls its increment back too, and a gap (e.g. a number taken by a transaction
-that later failed elsewhere) is harmless. The unique constraint on `Dossier.code` is the last
-guard: `services` retries with `resync_counter` if a code is somehow taken already.
+`next_code` increments the counter row of (agency, day) with one `UPDATE … RETURNING`. Called
+outside a transaction (the intake: `services._create_rows`, before the dossier's transaction),
+that statement commits at once, so concurrent intakes at one desk never wait for each other's
+transaction; a number taken by an intake that then fails is a gap, which the rule tolerates.
+Inside a transaction the row stays locked until it ends (and on SQLite the settings open every
+transaction as IMMEDIATE, which takes the write lock at BEGIN). Numbers are never reused. The
+unique constraint on `Dossier.code` is the last guard: `services` retries with
+`resync_counter` if a code is somehow taken already.
 """
 
 from __future__ import annotations
@@ -43,11 +45,9 @@ def _counter(agency: Agency, day: date) -> DossierCodeCounter:
 
 
 def next_code(*, agency: Agency, day: date) -> str:
-    """Take the next number of (agency, day). Must run inside a transaction, which holds the
-    counter row until it ends: call it as late in the transaction as possible."""
+    """Take the next number of (agency, day): committed at once outside a transaction; inside
+    one, the counter row is held until it ends."""
     connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        raise RuntimeError("next_code() phải chạy trong một giao dịch.")
     table = connection.ops.quote_name(DossierCodeCounter._meta.db_table)
     for _ in range(2):
         # One statement locks, increments and reads (the ORM's update cannot return).
@@ -60,7 +60,8 @@ def next_code(*, agency: Agency, day: date) -> str:
             row = cursor.fetchone()
         if row is not None:
             return format_code(agency.code, day, row[0])
-        _counter(agency, day)  # the day's first code: create the row, then increment it
+        with transaction.atomic():  # the day's first code: create the row, then increment it
+            _counter(agency, day)
     raise RuntimeError("bộ đếm mã hồ sơ không tạo được")
 
 

@@ -152,6 +152,7 @@ def _create(
     action: Action,
     user: User | None,
     note: str,
+    then: Callable[[Dossier], None] | None = None,
 ) -> Dossier:
     if channel not in Channel.values:
         raise ValidationError(_("Hình thức nộp hồ sơ không hợp lệ."), field="channel")
@@ -186,6 +187,7 @@ def _create(
             amount=amount,
             unit=unit,
             stored=stored,
+            then=then,
         )
     except BaseException:
         uploads.discard(stored)  # the rows rolled back: no orphan files either
@@ -212,6 +214,7 @@ def _create_rows(
     amount,
     unit,
     stored: list[str],
+    then: Callable[[Dossier], None] | None,
 ) -> Dossier:
     documents = []
     for i, line in enumerate(lines, start=1):  # the files before the transaction
@@ -241,9 +244,11 @@ def _create_rows(
     if status == Status.RECEIVED:
         dossier.received_at = now
         _store_deadline(dossier, events=())  # a new dossier: no pause yet
-    # No savepoint of its own inside the caller's transaction (`submit_once`'s): a failure
-    # here rolls back the caller's transaction as a whole.
-    with transaction.atomic(savepoint=False):
+    # The number taken in a statement of its own, committed at once outside a transaction: a
+    # desk's intakes never wait for one another's (DOMAIN: codes are gap-tolerant, and a failed
+    # intake leaves a gap). Inside a caller's transaction it is held until that one ends.
+    dossier.code = codes.next_code(agency=receiving_agency, day=day)
+    with transaction.atomic():
         dossier.applicant = Applicant.objects.create(**applicant_fields)
         _insert_with_code(dossier, agency=receiving_agency, day=day)
         for row in documents:
@@ -268,18 +273,17 @@ def _create_rows(
             agency_id=dossier.current_agency_id,
         )
         notifications.schedule(event)
+        if then is not None:
+            then(dossier)
     return dossier
 
 
 def _insert_with_code(dossier: Dossier, *, agency: Agency, day: date) -> None:
-    """Take the dossier's code and insert the dossier with it. The counter row of
-    (agency, day) stays locked until the transaction commits, and every other intake at that
-    desk that day waits for it from here on, so only row inserts follow (files are stored
-    before the transaction, the deadline computed before, the notification is one row). The
-    dossier is inserted once, with its final code: an insert and a later update of the code
-    would write every index of the table twice."""
+    """Insert the dossier with the code it was given; if that code is taken already (the
+    counter behind codes made elsewhere, e.g. imported), move the counter past them and take
+    the next one. The dossier is inserted once, with its final code: an insert and a later
+    update of the code would write every index of the table twice."""
     for attempt in range(CODE_ATTEMPTS):
-        dossier.code = codes.next_code(agency=agency, day=day)
         try:
             with transaction.atomic():
                 dossier.save(force_insert=True)
@@ -289,6 +293,7 @@ def _insert_with_code(dossier: Dossier, *, agency: Agency, day: date) -> None:
             if attempt == CODE_ATTEMPTS - 1:
                 raise Conflict(_("Không cấp được mã hồ sơ, vui lòng thử lại.")) from None
             codes.resync_counter(agency=agency, day=day)
+            dossier.code = codes.next_code(agency=agency, day=day)
 
 
 def submit_online(
@@ -300,10 +305,12 @@ def submit_online(
     documents: Sequence[DocumentInput],
     fee_due: int = 0,
     reception_point: ReceptionPoint | None = None,
+    then: Callable[[Dossier], None] | None = None,
 ) -> Dossier:
     """A citizen's online submission (channel 2): status 1, code issued, clock not started
     until an officer accepts it. `reception_point`, when given, is the one-stop desk that will
-    check it (its agency is then the receiving agency)."""
+    check it (its agency is then the receiving agency). `then(dossier)` runs last in the
+    dossier's transaction (`submit_once` links its claim there)."""
     if reception_point is not None:
         if not reception_point.is_active:
             raise ValidationError(_("Điểm tiếp nhận đã ngừng hoạt động."), field="reception_point")
@@ -321,6 +328,7 @@ def submit_online(
         action=Action.SUBMIT,
         user=None,
         note="",
+        then=then,
     )
 
 
@@ -1086,6 +1094,7 @@ def submit_online_request(
     reception_point_id: int | None,
     applicant: ApplicantInput,
     files: dict[str, object],
+    then: Callable[[Dossier], None] | None = None,
 ) -> Dossier:
     """The public online submission (page and API): the procedure by code, the resolving
     agency among the procedure's, the desk among those allowed, one file per document
@@ -1131,6 +1140,7 @@ def submit_online_request(
         documents=documents,
         reception_point=point,
         fee_due=selectors.channel_fee(procedure.current_version.data, "online"),
+        then=then,
     )
 
 
@@ -1201,9 +1211,10 @@ def _claim(key: str) -> tuple[SubmissionKey, bool]:
     raise _in_progress()
 
 
-def submit_once(*, key: str, submit: Callable[[], Dossier]) -> Dossier:
+def submit_once(*, key: str, submit: Callable[..., Dossier]) -> Dossier:
     """Run an online submission at most once per `key` (a token in the form, or the API's
-    `Idempotency-Key` header). The claim is committed before the submission, so a concurrent
+    `Idempotency-Key` header): `submit(then=…)` makes the dossier and calls `then(dossier)` in
+    the dossier's transaction. The claim is committed before the submission, so a concurrent
     duplicate sees it; a failed submission releases it so the corrected form can be sent.
 
     A claim without a dossier older than `TTHC_SUBMISSION_CLAIM_SECONDS` was left by a process
@@ -1213,7 +1224,7 @@ def submit_once(*, key: str, submit: Callable[[], Dossier]) -> Dossier:
     claim was taken over rolls its dossier back: one key, one dossier."""
     key = (key or "").strip()[:64]
     if not key:
-        return submit()
+        return submit(then=None)
     claim, created = _claim(key)
     if not created:
         if claim.dossier_id:
@@ -1232,12 +1243,13 @@ def submit_once(*, key: str, submit: Callable[[], Dossier]) -> Dossier:
     ours = SubmissionKey.objects.filter(
         pk=claim.pk, dossier__isnull=True, created_at=claim.created_at
     )
+
+    def link(dossier: Dossier) -> None:
+        if ours.update(dossier=dossier) != 1:  # taken over meanwhile: the dossier rolls back
+            raise _in_progress()
+
     try:
-        with transaction.atomic():
-            dossier = submit()
-            if ours.update(dossier=dossier) != 1:  # taken over meanwhile: roll back
-                uploads.discard([d.file.name for d in dossier.documents.all() if d.file])
-                raise _in_progress()
+        dossier = submit(then=link)
     except BaseException:
         ours.delete()
         raise

@@ -220,12 +220,13 @@ def apply(request, code: str):
                 services.check_submission_rate(ip=client_ip(request))
                 dossier = services.submit_once(
                     key=form.cleaned_data["submission_key"],
-                    submit=lambda: services.submit_online_request(
+                    submit=lambda then: services.submit_online_request(
                         procedure_code=procedure.code,
                         resolving_agency_code=form.cleaned_data["resolving_agency"],
                         reception_point_id=int(point) if point else None,
                         applicant=form.applicant(),
                         files=files,
+                        then=then,
                     ),
                 )
             except ApplicationError as exc:
