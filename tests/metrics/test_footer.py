@@ -114,3 +114,18 @@ def test_a_page_counts_its_own_reader(browse, backend, mid_march):
     other = stats(browse(ip="198.51.100.2").content.decode())
     assert other == {"online": "2", "today": "2", "month": "2", "total": "2"}
     assert stats(browse(ua=BOT).content.decode())["today"] == "2", "a bot adds nobody"
+
+
+def test_the_back_office_shows_no_visitor_counts_and_reads_none(client, backend, monkeypatch):
+    """The block belongs to the public portal (docs/metrics.md): a staff page neither shows it
+    nor asks Redis and the database for it."""
+    from tests.dossiers.conftest import staff
+    from tests.factories import AgencyFactory
+    from tthc.metrics import selectors
+    from tthc.org.models import Role
+
+    client.force_login(staff(Role.CONTROL_OFFICER, AgencyFactory()))
+    monkeypatch.setattr(selectors, "footer_stats", lambda request=None: pytest.fail("read"))
+    staff_page = client.get("/quan-tri/ho-so/")
+    assert staff_page.status_code == 200
+    assert "Thống kê truy cập" not in staff_page.content.decode()

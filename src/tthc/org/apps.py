@@ -11,8 +11,8 @@ class OrgConfig(AppConfig):
         from tthc.core import revisions
         from tthc.org import accounts
         from tthc.org.directory import REVISION
-        from tthc.org.models import Agency, Membership, ReceptionPoint
+        from tthc.org.models import AdministrativeUnit, Agency, Membership, ReceptionPoint
 
-        revisions.watch(REVISION, Agency, ReceptionPoint, Membership)
+        revisions.watch(REVISION, AdministrativeUnit, Agency, ReceptionPoint, Membership)
         revisions.watch(REVISION, get_user_model(), unless_only=frozenset({"last_login"}))
         accounts.watch()

@@ -1,12 +1,14 @@
-"""`{% visitor_stats %}`: the footer's "Thống kê truy cập" (docs/metrics.md). Never breaks a
-page: on any failure the block is left out and the error logged once."""
+"""`{% visitor_stats %}`: the footer's "Thống kê truy cập" (docs/metrics.md), on the public
+pages; the back office (`/quan-tri/`, `/bien-tap/`, `/admin/`, pages the counts leave out too)
+shows none and reads nothing for it. Never breaks a page: on any failure the block is left out
+and the error logged once."""
 
 import logging
 
 from django import template
 from django.utils.formats import get_format
 
-from tthc.metrics import selectors
+from tthc.metrics import selectors, visitors
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -23,8 +25,11 @@ def _n(value: int | None) -> str:
 @register.inclusion_tag("metrics/_visitor_stats.html", takes_context=True)
 def visitor_stats(context):
     global _warned
+    request = context.get("request")
+    if request is not None and visitors.excluded_path(request.path):
+        return {"stats": None}
     try:
-        stats = selectors.footer_stats(context.get("request"))
+        stats = selectors.footer_stats(request)
     except Exception:
         if not _warned:
             _warned = True
