@@ -328,6 +328,8 @@ def test_results_and_list_pages_cost_the_same_whatever_the_number_of_rows(client
     for i in range(3, 30):
         save(f"1.{i:06d}", agencies=[(agency, AgencyRole.IMPLEMENTING)], field=f"Lĩnh vực {i}")
         AgencyFactory()
+    for url, params in urls:  # the new agencies moved "org": what the process keeps is rebuilt
+        client.get(url, params)
     many = [_count(client, url, **params) for url, params in urls]
     assert few == many
 

@@ -294,6 +294,7 @@ def test_staff_page_query_count_is_flat(client, control_officer):
             DeadlineChange.objects.create(
                 source="t", object_id=str(n), label="a", reason="r", override=override
             )
+    count()  # the new agencies moved "org": what the process keeps is rebuilt once
     assert count() == small
 
 
