@@ -231,7 +231,12 @@ class OnlineOffer:
 
 
 def _online_offer(code: str) -> OnlineOffer | None:
-    procedure = Procedure.objects.select_related("current_version").filter(code=code).first()
+    procedure = (
+        Procedure.objects.select_related("current_version")
+        .defer("name_folded", "body_folded")  # the search's columns: not kept for nothing
+        .filter(code=code)
+        .first()
+    )
     if (
         procedure is None
         or procedure.current_version is None
@@ -246,7 +251,8 @@ def _online_offer(code: str) -> OnlineOffer | None:
     )
 
 
-_ONLINE_OFFERS = revisions.Derived(catalog_search.REVISION, _online_offer, limit=5000)
+# About 60 KiB each (the version's data): at most 500 per process, the oldest dropped first.
+_ONLINE_OFFERS = revisions.Derived(catalog_search.REVISION, _online_offer, limit=500)
 
 
 def online_offer(code: str) -> OnlineOffer | None:
