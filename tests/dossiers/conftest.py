@@ -142,13 +142,14 @@ def received(procedure, point, department, officer):
 
 @pytest.fixture
 def submitted(procedure, commune, department):
-    def make(applicant=PERSON):
+    def make(applicant=PERSON, then=None):
         return services.submit_online(
             procedure=procedure,
             receiving_agency=commune,
             resolving_agency=department,
             applicant=applicant,
             documents=[DocumentInput(DOCUMENTS[0], form="electronic")],
+            then=then,
         )
 
     return make

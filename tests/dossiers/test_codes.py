@@ -75,9 +75,7 @@ def test_parallel_intake_gets_distinct_codes(procedure, point, department, offic
 
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
-def test_an_intake_never_waits_for_another_ones_transaction_at_the_same_desk(
-    procedure, commune, department
-):
+def test_an_intake_never_waits_for_another_ones_transaction_at_the_same_desk(submitted):
     """The number is taken by a statement of its own before the dossier's transaction: while
     one intake's transaction is still open (its desk's counter row was locked until its commit
     before), another intake at that desk goes through, and a failed intake leaves a gap."""
@@ -89,16 +87,6 @@ def test_an_intake_never_waits_for_another_ones_transaction_at_the_same_desk(
         pytest.skip("cần PostgreSQL (DATABASE_URL=postgres://...)")
     inside, release = threading.Event(), threading.Event()
 
-    def submit(then=None):
-        return services.submit_online(
-            procedure=procedure,
-            receiving_agency=commune,
-            resolving_agency=department,
-            applicant=PERSON,
-            documents=[DocumentInput(DOCUMENTS[0], form="electronic")],
-            then=then,
-        )
-
     def held(dossier):
         inside.set()
         release.wait(30)
@@ -106,7 +94,7 @@ def test_an_intake_never_waits_for_another_ones_transaction_at_the_same_desk(
 
     def first():
         try:
-            submit(then=held)
+            submitted(then=held)
         except RuntimeError:
             pass
         finally:
@@ -118,7 +106,7 @@ def test_an_intake_never_waits_for_another_ones_transaction_at_the_same_desk(
         assert inside.wait(30)
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '2s'")  # a wait on the counter row would fail
-        second = submit()
+        second = submitted()
     finally:
         release.set()
         thread.join(30)

@@ -278,13 +278,12 @@ def deliver(notification_id: int, *, event: DossierEvent | None = None) -> bool:
         if event is None:
             rows = rows.select_related(*(f"event__{name}" for name in MESSAGE_RELATIONS))
         notification = next(iter(rows), None)
-        if notification is not None:
-            if event is None:
-                _attach_organisation(notification.event.dossier)
-            else:
-                notification.event = event
         if notification is None or notification.status != NotificationStatus.PENDING:
             return False
+        if event is None:
+            _attach_organisation(notification.event.dossier)
+        else:
+            notification.event = event
         notification.attempts += 1
         try:
             _send(notification)

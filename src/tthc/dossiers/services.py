@@ -242,8 +242,7 @@ def _create_rows(
         status=status,
     )
     if status == Status.RECEIVED:
-        dossier.received_at = now
-        _store_deadline(dossier, events=())  # a new dossier: no pause yet
+        _start_clock(dossier, now, events=())  # a new dossier: no pause yet
     # The number taken in a statement of its own, committed at once outside a transaction: a
     # desk's intakes never wait for one another's (DOMAIN: codes are gap-tolerant, and a failed
     # intake leaves a gap). Inside a caller's transaction it is held until that one ends.
@@ -444,9 +443,9 @@ def _hand_over(dossier: Dossier) -> None:
     dossier.current_agency = dossier.resolving_agency
 
 
-def _start_clock(dossier: Dossier, now: datetime) -> None:
+def _start_clock(dossier: Dossier, now: datetime, *, events=None) -> None:
     dossier.received_at = now
-    _store_deadline(dossier)
+    _store_deadline(dossier, events=events)
 
 
 def _transition(
